@@ -16,7 +16,7 @@ CC      ?= gcc
 CXX     ?= g++
 PYTHON  ?= python3
 
-INC      := -Icommon -Icommon/gen -Icompiler -Idriver -Ihost/lib -Ihost/model -Ihw/sim -I/usr/include/xrt
+INC      := -Icommon -Icommon/gen -Icompiler -Idriver -Idriver/ref -Ihost/lib -Ihost/model -Ihw/sim -I/usr/include/xrt
 CWARN    := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
 CFLAGS_R := $(CWARN) -O2 -g $(INC)
 CFLAGS_A := $(CWARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
