@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "bm_sparse.h"
+#include "quant/bm_quant_impl.h"
 
 int bm_check_24(const uint8_t *keep, int N, int K)
 {
@@ -46,11 +47,14 @@ int bm_prune_24_mask(const float *W, int N, int K, bm_prune method, const double
     }
     if ((method == BM_PRUNE_WANDA || method == BM_PRUNE_SPARSEGPT) && !H_or_null)
         return bm_fail(err, BM_E_INVAL, "prune: Wanda and SparseGPT need the Hessian H");
+    int rc = bm_q_check_finite(W, N, K, "(2:4 prune)", err); /* NaN scores would order arbitrarily */
+    if (rc)
+        return rc;
     if (method == BM_PRUNE_SPARSEGPT) {
         float *tmp = malloc(nk * sizeof *tmp);
         if (!tmp)
             return bm_fail(err, BM_E_NOMEM, "prune: out of memory");
-        int rc = bm_sparsegpt_24(W, N, K, H_or_null, tmp, keep, err);
+        rc = bm_sparsegpt_24(W, N, K, H_or_null, tmp, keep, err);
         free(tmp);
         return rc;
     }
