@@ -35,23 +35,38 @@ static const uint8_t code4[4][16] = {
 /* Largest |value| per selector: ER 4/12, EA 6/16. */
 static const float qmax3[4] = {4, 4, 6, 6}, qmax4[4] = {12, 12, 16, 16};
 
+/* Midpoints of the sorted grids, padded to 16 with +inf so one fixed-length
+ * branch-free count serves both widths (and vectorizes). */
+typedef struct { float m[16]; } mids16;
+static mids16 make_mids(const float *v, int nv)
+{
+    mids16 r;
+    for (int k = 0; k < 16; k++)
+        r.m[k] = k + 1 < nv ? 0.5f * (v[k] + v[k + 1]) : INFINITY;
+    return r;
+}
+
 /* Index into the sorted grid: x maps to i when mid[i-1] < x <= mid[i], so an
- * exact midpoint goes to the lower value; ends saturate. Counting the
- * midpoints below x is branch-free and exact (midpoints are small halves). */
-static int grid_index(const float *v, int nv, float x)
+ * exact midpoint goes to the lower value; ends saturate. The count of
+ * midpoints below x is exactly that i (midpoints are exact small halves). */
+static inline int grid_index(const mids16 *md, float x)
 {
     int i = 0;
-    for (int k = 0; k + 1 < nv; k++)
-        i += x > 0.5f * (v[k] + v[k + 1]);
+    for (int k = 0; k < 16; k++)
+        i += x > md->m[k];
     return i;
+}
+
+static mids16 mids_of(int bits, int sel)
+{
+    return bits == 3 ? make_mids(val3[sel], 8) : make_mids(val4[sel], 16);
 }
 
 int bm_q_encode_bitmod(int bits, int sel, float scale, float w)
 {
-    float x = w / scale;
-    if (bits == 3)
-        return code3[sel][grid_index(val3[sel], 8, x)];
-    return code4[sel][grid_index(val4[sel], 16, x)];
+    mids16 md = mids_of(bits, sel);
+    int i = grid_index(&md, w / scale);
+    return bits == 3 ? code3[sel][i] : code4[sel][i];
 }
 
 /* Mean squared error of one candidate over the kept weights (float32
@@ -59,12 +74,13 @@ int bm_q_encode_bitmod(int bits, int sel, float scale, float w)
 static double cand_mse(int bits, int sel, float s, const float *w, const uint8_t *keep, int n)
 {
     const float *v = bits == 3 ? val3[sel] : val4[sel];
-    int nv = 1 << bits, cnt = 0;
+    mids16 md = mids_of(bits, sel);
+    int cnt = 0;
     double sum = 0.0;
     for (int i = 0; i < n; i++) {
         if (keep && !keep[i])
             continue;
-        float d = v[grid_index(v, nv, w[i] / s)] * s - w[i];
+        float d = v[grid_index(&md, w[i] / s)] * s - w[i];
         sum += (double)d * d;
         cnt++;
     }
