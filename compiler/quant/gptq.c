@@ -172,11 +172,11 @@ static int obs_check(const bm_obs_job *j, bm_err *err)
     return BM_OK;
 }
 
-static int cmp_diag_desc(const void *a, const void *b, void *h)
+typedef struct { double d; int k; } diag_k;
+static int cmp_diag_desc(const void *a, const void *b)
 {
-    const double *d = h;
-    int x = *(const int *)a, y = *(const int *)b;
-    return d[x] > d[y] ? -1 : d[x] < d[y] ? 1 : x - y; /* stable: ties keep lower k first */
+    const diag_k *x = a, *y = b;
+    return x->d > y->d ? -1 : x->d < y->d ? 1 : x->k - y->k; /* ties: lower k first */
 }
 
 int bm_obs_run(const bm_obs_job *j, bm_qweight *out, float *W_out, uint8_t *keep_out, bm_err *err)
@@ -247,18 +247,19 @@ int bm_obs_run(const bm_obs_job *j, bm_qweight *out, float *W_out, uint8_t *keep
         free(row);
     }
     if (s.perm) {
-        double *diag = malloc((size_t)K * sizeof(double)), *tmp = malloc((size_t)K * sizeof(double));
+        diag_k *diag = malloc((size_t)K * sizeof *diag);
+        double *tmp = malloc((size_t)K * sizeof(double));
         if (!diag || !tmp) {
             free(diag);
             free(tmp);
             rc = bm_fail(err, BM_E_NOMEM, "GPTQ: out of memory");
             goto done;
         }
-        for (int k = 0; k < K; k++) {
-            s.perm[k] = k;
-            diag[k] = s.dead[k] ? 1.0 : j->H[(size_t)k * K + k];
-        }
-        qsort_r(s.perm, (size_t)K, sizeof(int), cmp_diag_desc, diag);
+        for (int k = 0; k < K; k++)
+            diag[k] = (diag_k){s.dead[k] ? 1.0 : j->H[(size_t)k * K + k], k};
+        qsort(diag, (size_t)K, sizeof *diag, cmp_diag_desc);
+        for (int k = 0; k < K; k++)
+            s.perm[k] = diag[k].k;
         for (int n = 0; n < N; n++) {
             double *r = s.Wd + (size_t)n * K;
             for (int k = 0; k < K; k++)
