@@ -17,6 +17,8 @@ typedef struct {
 
 static inline void sg_put(sg_buf *b, const void *src, size_t n)
 {
+    if (n == 0)
+        return;
     if (b->n + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->n + n)
