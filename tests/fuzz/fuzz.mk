@@ -1,0 +1,40 @@
+# Loader fuzzing (libFuzzer). Included by the top-level Makefile.
+#   make fuzz         every harness for FUZZ_SECONDS (default 60)
+#   make fuzz-smoke   every harness for FUZZ_SMOKE_SECONDS (default 10), all at
+#                     once; part of `make test` via TEST_EXTRA
+# Harnesses are tests/fuzz/fuzz_*.c, linked with the loader sources only
+# (common/bm_err.c, compiler/load/*.c). Seeds are small files written by
+# tests/fuzz/mkseeds.c; the growing corpus and crash inputs stay in
+# $(BUILD)/fuzz/ (never in the repository, never the shared data).
+
+FUZZ_SECONDS       ?= 60
+FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_CC            ?= clang
+FUZZ_DIR           := $(BUILD)/fuzz
+FUZZ_BINS          := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRC))
+FUZZ_LIB_SRC       := common/bm_err.c $(sort $(wildcard compiler/load/*.c))
+FUZZ_HDRS          := $(wildcard compiler/load/*.h tests/fuzz/*.h) common/bm_err.h
+FUZZ_CFLAGS        := -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
+                      -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+                      -Wall -Wextra -Werror -Icommon -Icompiler -Itests
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC) $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) -lm
+
+$(FUZZ_DIR)/mkseeds: tests/fuzz/mkseeds.c $(FUZZ_HDRS)
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -Itests -o $@ $<
+
+$(FUZZ_DIR)/seeds/.stamp: $(FUZZ_DIR)/mkseeds
+	rm -rf $(FUZZ_DIR)/seeds && $(FUZZ_DIR)/mkseeds $(FUZZ_DIR)/seeds && touch $@
+
+fuzz: $(FUZZ_BINS) $(FUZZ_DIR)/seeds/.stamp
+	@bash tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS) $(FUZZ_DIR)/seeds $(FUZZ_DIR)/corpus \
+	  $(FUZZ_DIR)/fuzz-summary.txt $(FUZZ_BINS)
+
+fuzz-smoke: $(FUZZ_BINS) $(FUZZ_DIR)/seeds/.stamp
+	@bash tests/fuzz/run_fuzz.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_DIR)/seeds \
+	  $(FUZZ_DIR)/corpus $(BUILD)/test-logs/summary.txt $(FUZZ_BINS)
+
+TEST_EXTRA += fuzz-smoke
