@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "bm_crc.h"
 #include "bm_proto.h"
 
 struct bm_proto {
@@ -17,6 +16,19 @@ struct bm_proto {
     size_t rxn;
     bm_proto_stats st;
 };
+
+/* Bitwise: frames are short and this keeps the driver free of shared
+ * tables. Same polynomial and result as zlib's crc32(). */
+uint32_t bm_proto_crc32(const uint8_t *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    while (n--) {
+        c ^= *p++;
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
 
 static void put_le(uint8_t *p, uint64_t v, int n)
 {
@@ -46,7 +58,7 @@ size_t bm_proto_encode(uint8_t *buf, size_t cap, const bm_frame *f)
     put_le(buf + 16, f->plen, 2);
     if (f->plen)
         memcpy(buf + BM_PROTO_HDR, f->payload, f->plen);
-    put_le(buf + BM_PROTO_HDR + f->plen, bm_crc32(0, buf, BM_PROTO_HDR + f->plen), 4);
+    put_le(buf + BM_PROTO_HDR + f->plen, bm_proto_crc32(buf, BM_PROTO_HDR + f->plen), 4);
     return n;
 }
 
@@ -72,7 +84,7 @@ int bm_proto_decode(const uint8_t *buf, size_t n, bm_frame *f, size_t *used)
     size_t total = BM_PROTO_HDR + (size_t)plen + BM_PROTO_CRC;
     if (n < total)
         return 1;
-    if ((uint32_t)get_le(buf + BM_PROTO_HDR + plen, 4) != bm_crc32(0, buf, BM_PROTO_HDR + plen)) {
+    if ((uint32_t)get_le(buf + BM_PROTO_HDR + plen, 4) != bm_proto_crc32(buf, BM_PROTO_HDR + plen)) {
         *used = total;
         return BM_E_IO;
     }

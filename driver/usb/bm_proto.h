@@ -11,7 +11,7 @@
  *   12   4     length of the operation in bytes
  *   16   2     payload bytes that follow (<= BM_PROTO_MAX_PAYLOAD)
  *   18   n     payload (REG_WR/MEM_WR requests; REG_RD/MEM_RD/PING responses)
- *   18+n 4     CRC-32 (bm_crc32: IEEE 802.3, as zlib) of bytes [0, 18+n), LE
+ *   18+n 4     CRC-32 (IEEE 802.3, as zlib) of bytes [0, 18+n), little endian
  *
  * A lost or corrupted frame is retried with the SAME sequence number; the
  * bridge keeps its last response and replays it for a repeated sequence
@@ -58,6 +58,8 @@ typedef struct bm_transport {
     void (*close)(void *ctx);
     const char *name; /* "libusb 0403:6010", "mem" */
 } bm_transport;
+
+uint32_t bm_proto_crc32(const uint8_t *p, size_t n);
 
 /* Encode f (payload f->plen bytes) into buf; returns the frame size, or 0 if
  * cap is too small or plen exceeds the maximum. */

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 
 #include "bm_test.h"
-#include "bm_crc.h"
 #include "bm_regs.h"
 #include "../../driver/usb/bm_bridge.h"
 
@@ -26,7 +25,7 @@ static bm_proto *mk(const bm_mem_faults *f, unsigned retries, unsigned max_paylo
 
 static void test_codec(uint64_t seed)
 {
-    CHECK_EQ_INT(bm_crc32(0, "123456789", 9), 0xCBF43926u);
+    CHECK_EQ_INT(bm_proto_crc32((const uint8_t *)"123456789", 9), 0xCBF43926u);
     uint8_t buf[BM_PROTO_MAX_FRAME + 8], pay[BM_PROTO_MAX_PAYLOAD];
     srand((unsigned)seed);
     for (int it = 0; it < 200; it++) {
