@@ -23,12 +23,13 @@ int cli_parse(int argc, char **argv, int first, cli_opts *o, const char *usage)
     o->window = 256;
     o->m = 1;
     o->seed = 1;
-    o->off.q.dtype = BM_DT_BITMOD;
-    o->off.q.bits = 4;
-    o->off.q.group = 32;
-    o->off.q.scale_bits = 8;
-    o->off.act_bits = 8;
-    int bits_set = 0;
+    o->co.q.dtype = BM_DT_BITMOD;
+    o->co.q.bits = 4;
+    o->co.q.group = 32;
+    o->co.q.scale_bits = 8;
+    o->co.act_bits = 8;
+    int bits_set = 0, sparse = 0;
+    bm_prune prune = BM_PRUNE_MAGNITUDE;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -64,27 +65,45 @@ int cli_parse(int argc, char **argv, int first, cli_opts *o, const char *usage)
         } else if (!strcmp(a, "--window")) { INT(o->window);
         } else if (!strcmp(a, "--m")) { INT(o->m);
         } else if (!strcmp(a, "--seed")) { INT(o->seed);
-        } else if (!strcmp(a, "--bits")) { INT(o->off.q.bits); bits_set = 1;
-        } else if (!strcmp(a, "--group")) { INT(o->off.q.group);
-        } else if (!strcmp(a, "--act-bits")) { INT(o->off.act_bits);
+        } else if (!strcmp(a, "--bits")) { INT(o->co.q.bits); bits_set = 1;
+        } else if (!strcmp(a, "--group")) { INT(o->co.q.group);
+        } else if (!strcmp(a, "--act-bits")) { INT(o->co.act_bits);
         } else if (!strcmp(a, "--json")) { o->json = 1;
         } else if (!strcmp(a, "--quiet")) { o->quiet = 1;
-        } else if (!strcmp(a, "--classifier")) { o->off.classifier = 1;
+        } else if (!strcmp(a, "--classifier")) { o->co.classifier = 1;
         } else if (!strcmp(a, "--sparsity")) {
             NEED();
-            o->sparsity = v;
-            if (!strcmp(v, "2:4")) o->off.sparse24 = 1;
+            if (!strcmp(v, "2:4")) sparse = 1;
             else if (strcmp(v, "none")) {
                 fprintf(stderr, "bitmill: --sparsity must be none or 2:4\n");
                 return EXIT_USAGE;
             }
+        } else if (!strcmp(a, "--prune")) {
+            NEED();
+            sparse = 1;
+            if (!strcmp(v, "magnitude")) prune = BM_PRUNE_MAGNITUDE;
+            else if (!strcmp(v, "wanda")) prune = BM_PRUNE_WANDA;
+            else if (!strcmp(v, "sparsegpt")) prune = BM_PRUNE_SPARSEGPT;
+            else {
+                fprintf(stderr, "bitmill: --prune must be magnitude, wanda or sparsegpt\n");
+                return EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--method")) {
+            NEED();
+            if (!strcmp(v, "rtn")) o->co.method = BM_METHOD_RTN;
+            else if (!strcmp(v, "gptq")) o->co.method = BM_METHOD_GPTQ;
+            else {
+                fprintf(stderr, "bitmill: --method must be rtn or gptq\n");
+                return EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--calib")) { NEED(); o->calib_path = v;
         } else if (!strcmp(a, "--dtype")) {
             NEED();
             o->dtype_name = v;
-            if (!strcmp(v, "int")) o->off.q.dtype = BM_DT_INT;
-            else if (!strcmp(v, "int-asym")) o->off.q.dtype = BM_DT_INT_ASYM;
-            else if (!strcmp(v, "bitmod")) o->off.q.dtype = BM_DT_BITMOD;
-            else if (!strcmp(v, "abq")) o->off.q.dtype = BM_DT_ABQ;
+            if (!strcmp(v, "int")) o->co.q.dtype = BM_DT_INT;
+            else if (!strcmp(v, "int-asym")) o->co.q.dtype = BM_DT_INT_ASYM;
+            else if (!strcmp(v, "bitmod")) o->co.q.dtype = BM_DT_BITMOD;
+            else if (!strcmp(v, "abq")) o->co.q.dtype = BM_DT_ABQ;
             else {
                 fprintf(stderr, "bitmill: --dtype must be int, int-asym, bitmod or abq\n");
                 return EXIT_USAGE;
@@ -101,9 +120,53 @@ int cli_parse(int argc, char **argv, int first, cli_opts *o, const char *usage)
 #undef INT
 #undef NEED
     }
-    if (o->off.q.dtype == BM_DT_ABQ && !bits_set)
-        o->off.q.bits = 2;
+    if (o->co.q.dtype == BM_DT_ABQ && !bits_set)
+        o->co.q.bits = 2;
+    o->co.prune = sparse ? prune : BM_PRUNE_NONE;
+    int needs = o->co.method == BM_METHOD_GPTQ || o->co.prune == BM_PRUNE_WANDA ||
+                o->co.prune == BM_PRUNE_SPARSEGPT;
+    if (needs && !o->calib_path) {
+        fprintf(stderr, "bitmill: gptq, wanda and sparsegpt need --calib FILE\n");
+        return EXIT_USAGE;
+    }
+    if (o->calib_path) {
+        bm_err err = {0};
+        o->calib_buf = cli_slurp(o->calib_path, &err);
+        if (!o->calib_buf) {
+            fprintf(stderr, "bitmill: %s\n", err.msg);
+            return EXIT_INPUT;
+        }
+        o->co.calib_text = o->calib_buf;
+    }
     return 0;
+}
+
+void cli_free(cli_opts *o)
+{
+    free(o->calib_buf);
+    o->calib_buf = NULL;
+}
+
+char *cli_slurp(const char *path, bm_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        bm_fail(err, BM_E_IO, "%s: cannot open", path);
+        return NULL;
+    }
+    char *s = NULL;
+    long n = -1;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0)
+        s = malloc((size_t)n + 1);
+    if (!s || fread(s, 1, (size_t)n, f) != (size_t)n) {
+        free(s);
+        fclose(f);
+        bm_fail(err, BM_E_IO, "%s: read failed", path);
+        return NULL;
+    }
+    s[n] = 0;
+    fclose(f);
+    return s;
 }
 
 int cli_open_model(const cli_opts *o, bm_model *m, bm_err *err)
@@ -157,13 +220,69 @@ void cli_progress(void *ctx, long done, long total)
         fputc('\n', stderr);
 }
 
-const char *cli_format_name(const bm_offload_opts *o, char *buf, size_t n)
+const char *cli_format_name(const bm_compile_opts *o, char *buf, size_t n)
 {
     static const char *dt[] = {"INT", "INT-asym", "BitMoD", "ABQ"};
+    static const char *pr[] = {"", " 2:4-magnitude", " 2:4-wanda", " 2:4-sparsegpt"};
+    const char *m = o->method == BM_METHOD_GPTQ ? " GPTQ" : "";
     if (o->q.dtype == BM_DT_ABQ)
-        snprintf(buf, n, "W2* (ABQ, 3 stored bits) g%d A%d%s", o->q.group, o->act_bits, o->sparse24 ? " 2:4" : "");
+        snprintf(buf, n, "W2* (ABQ, 3 stored bits) g%d A%d%s%s", o->q.group, o->act_bits, m, pr[o->prune]);
     else
-        snprintf(buf, n, "%s W%d g%d A%d%s", dt[o->q.dtype], o->q.bits, o->q.group, o->act_bits,
-                 o->sparse24 ? " 2:4" : "");
+        snprintf(buf, n, "%s W%d g%d A%d%s%s", dt[o->q.dtype], o->q.bits, o->q.group, o->act_bits, m,
+                 pr[o->prune]);
     return buf;
+}
+
+static const char *default_device(const bm_preset *p, char *buf, size_t n)
+{
+    /* The Verilator model when this build has it, else the reference model. */
+    snprintf(buf, n, "%s://%s", bm_backend_find("sim") ? "sim" : "ref", p ? p->name : "default");
+    return buf;
+}
+
+int cli_session_open(cli_opts *o, cli_session *s, bm_err *err)
+{
+    static char devbuf[64];
+    memset(s, 0, sizeof *s);
+    snprintf(s->fmt, sizeof s->fmt, "fp32");
+    int rc;
+    if (o->model && bm_bmx_sniff(o->model)) {
+        if ((rc = bm_bmx_read(o->model, &s->bmx, err)))
+            return rc;
+        s->is_bmx = 1;
+        s->m = &s->bmx.model;
+        if (!s->m->has_tok)
+            return bm_fail(err, BM_E_FORMAT, "%s: program has no tokenizer", o->model);
+        s->device = o->device ? o->device : default_device(s->bmx.preset, devbuf, sizeof devbuf);
+        if ((rc = bm_dev_open(s->device, NULL, &s->dev, err)))
+            return rc;
+        if ((rc = bm_dev_check(s->dev, s->bmx.isa_hash, s->bmx.preset_hash, err)))
+            return bm_wrap(err, "%s on %s", o->model, s->device);
+        if ((rc = bm_offload_new_packed(s->dev, s->m, s->bmx.layers, s->bmx.nl, s->bmx.act_bits, &s->off, err)))
+            return rc;
+        snprintf(s->fmt, sizeof s->fmt, "program %s", o->model);
+        return BM_OK;
+    }
+    if ((rc = cli_open_model(o, &s->model, err)))
+        return rc;
+    s->m = &s->model;
+    if (o->device) {
+        s->device = o->device;
+        if ((rc = bm_dev_open(o->device, NULL, &s->dev, err)) ||
+            (rc = bm_offload_new(s->dev, s->m, &o->co, &s->off, err)))
+            return rc;
+        cli_format_name(&o->co, s->fmt, sizeof s->fmt);
+    }
+    return BM_OK;
+}
+
+void cli_session_close(cli_session *s)
+{
+    bm_offload_free(s->off);
+    bm_dev_close(s->dev);
+    if (s->is_bmx)
+        bm_bmx_free(&s->bmx);
+    else if (s->m)
+        bm_model_free(&s->model);
+    memset(s, 0, sizeof *s);
 }

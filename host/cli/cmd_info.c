@@ -5,9 +5,10 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: bitmill info [--presets] [--device URI] [MODEL]\n"
+    "usage: bitmill info [--presets] [--device URI] [MODEL|PROGRAM.bmx]\n"
     "Print the hardware presets, what a device reports (ID, ISA and preset\n"
-    "hashes, shape, memory model), or a model's hyper-parameters and tensors.\n";
+    "hashes, shape, memory model), a model's hyper-parameters and tensors, or a\n"
+    "program's manifest (JSON).\n";
 
 int cmd_info(int argc, char **argv)
 {
@@ -48,7 +49,15 @@ int cmd_info(int argc, char **argv)
                    (unsigned long long)(i->mem_bytes >> 20));
         bm_dev_close(d);
     }
-    if (o.model) {
+    if (o.model && bm_bmx_sniff(o.model)) {
+        bm_bmx b;
+        if ((rc = bm_bmx_read(o.model, &b, &err))) {
+            fprintf(stderr, "bitmill info: %s\n", err.msg);
+            return cli_exit_code(rc);
+        }
+        fputs(b.manifest ? b.manifest : "{}\n", stdout);
+        bm_bmx_free(&b);
+    } else if (o.model) {
         bm_model m;
         if ((rc = bm_model_load(o.model, &m, &err))) {
             fprintf(stderr, "bitmill info: %s\n", err.msg);

@@ -84,9 +84,25 @@ int cmd_layer(int argc, char **argv)
             for (int k = 0; k < K; k++) s += (double)x[(size_t)i * K + k] * t.data[(size_t)n * K + k];
             yr[(size_t)i * N + n] = (float)s;
         }
-    if ((rc = bm_dev_open(o.device, NULL, &dev, &err)) ||
-        (rc = bm_offload_new_tensors(dev, NULL, &t, 1, &o.off, &off, &err)) ||
-        (rc = bm_offload_linear(off, t.name, x, M, K, yd, N, &err)))
+    bm_packed_layer pl = {0};
+    if ((rc = bm_dev_open(o.device, NULL, &dev, &err)))
+        goto out;
+    o.co.preset = bm_dev_query(dev)->preset;
+    if (!o.co.preset) {
+        rc = bm_fail(&err, BM_E_NODEV, "device preset unknown to this build");
+        goto out;
+    }
+    if (o.co.method == BM_METHOD_GPTQ || o.co.prune == BM_PRUNE_WANDA || o.co.prune == BM_PRUNE_SPARSEGPT) {
+        rc = bm_fail(&err, BM_E_INVAL, "layer: calibration-based methods run through compile/eval, not layer");
+        goto out;
+    }
+    rc = bm_compile_tensor(&t, NULL, &o.co, &pl, &err);
+    if (!rc)
+        rc = bm_offload_new_packed(dev, NULL, &pl, 1, o.co.act_bits, &off, &err);
+    bm_packed_free(&pl, 1);
+    if (!rc)
+        rc = bm_offload_linear(off, t.name, x, M, K, yd, N, &err);
+    if (rc)
         goto out;
     double num = 0, den = 0;
     for (long i = 0; i < (long)M * N; i++) {
@@ -96,7 +112,7 @@ int cmd_layer(int argc, char **argv)
     const bm_offload_stats *st = bm_offload_get_stats(off);
     double ideal = st->ideal_cycles_x100 / 100.0, rel = den > 0 ? sqrt(num / den) : 0;
     char fmt[96];
-    cli_format_name(&o.off, fmt, sizeof fmt);
+    cli_format_name(&o.co, fmt, sizeof fmt);
     if (o.json)
         printf("{\"layer\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"format\":\"%s\",\"device\":\"%s\","
                "\"rel_error\":%.6g,\"cycles\":%llu,\"ideal_cycles\":%.1f,\"utilization\":%.4f,"
@@ -120,5 +136,6 @@ out:
     bm_dev_close(dev);
     if (have_model) bm_model_free(&m);
     free(Wr); free(x); free(yr); free(yd);
+    cli_free(&o);
     return cli_exit_code(rc);
 }

@@ -7,11 +7,13 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: bitmill run MODEL --prompt TEXT [--steps N] [options]\n"
+    "usage: bitmill run MODEL|PROGRAM.bmx --prompt TEXT [--steps N] [options]\n"
     "Generate text greedily (temperature 0) from MODEL (llama2.c .bin, GGUF or\n"
     "safetensors). Without --device the fp32 reference runs on the host; with it\n"
     "every linear layer is quantized, compiled and executed on the device, and the\n"
-    "simulated cycles per token are reported.\n"
+    "simulated cycles per token are reported. A .bmx program (bitmill compile)\n"
+    "always runs on a device (default sim://PRESET, or ref://PRESET without the\n"
+    "Verilator model); its preset must match the device's.\n"
     "  --prompt TEXT       prompt (default \"Once upon a time\")\n"
     "  --steps N           tokens to generate (default 64)\n"
     CLI_QUANT_HELP
@@ -42,35 +44,30 @@ int cmd_run(int argc, char **argv)
     if (!o.prompt)
         o.prompt = "Once upon a time";
     bm_err err = {0};
-    bm_model m;
-    bm_dev *dev = NULL;
-    bm_offload *off = NULL;
+    cli_session ss;
     bm_llama *l = NULL;
     int *toks = NULL;
     float *logits = NULL;
-    if ((rc = cli_open_model(&o, &m, &err)))
-        goto fail_nomodel;
-    int vocab = m.cfg.vocab_size, ntok = 0, cap = (int)strlen(o.prompt) + 8;
+    if ((rc = cli_session_open(&o, &ss, &err)))
+        goto fail;
+    bm_model *mp = ss.m;
+    bm_dev *dev = ss.dev;
+    bm_offload *off = ss.off;
+    const char *fmt = ss.fmt;
+    int vocab = mp->cfg.vocab_size, ntok = 0, cap = (int)strlen(o.prompt) + 8;
     toks = malloc(sizeof(int) * (size_t)cap);
     if (!toks) { rc = bm_fail(&err, BM_E_NOMEM, "out of memory"); goto fail; }
-    if ((rc = bm_tokenizer_encode(&m.tok, o.prompt, 1, 0, toks, cap, &ntok, &err)))
+    if ((rc = bm_tokenizer_encode(&mp->tok, o.prompt, 1, 0, toks, cap, &ntok, &err)))
         goto fail;
-    if (ntok + o.steps > m.cfg.seq_len) {
+    if (ntok + o.steps > mp->cfg.seq_len) {
         rc = bm_fail(&err, BM_E_INVAL, "prompt (%d tokens) + steps (%d) exceed the context of %d", ntok,
-                     o.steps, m.cfg.seq_len);
+                     o.steps, mp->cfg.seq_len);
         goto fail;
     }
-    if ((rc = bm_llama_new(&m, ntok + o.steps, &l, &err)))
+    if ((rc = bm_llama_new(mp, ntok + o.steps, &l, &err)))
         goto fail;
-    char fmt[96] = "fp32";
-    if (o.device) {
-        if ((rc = bm_dev_open(o.device, NULL, &dev, &err)))
-            goto fail;
-        if ((rc = bm_offload_new(dev, &m, &o.off, &off, &err)))
-            goto fail;
+    if (off)
         bm_llama_set_linear(l, bm_offload_linear, off);
-        cli_format_name(&o.off, fmt, sizeof fmt);
-    }
     logits = malloc(sizeof(float) * (size_t)vocab * (size_t)ntok);
     if (!logits) { rc = bm_fail(&err, BM_E_NOMEM, "out of memory"); goto fail; }
     double t0 = now_s();
@@ -81,16 +78,16 @@ int cmd_run(int argc, char **argv)
         bm_offload_reset_stats(off);
     if (!o.json) {
         for (int i = 1; i < ntok; i++)
-            fputs(bm_tokenizer_piece(&m.tok, toks[i - 1], toks[i]), stdout);
+            fputs(bm_tokenizer_piece(&mp->tok, toks[i - 1], toks[i]), stdout);
         fflush(stdout);
     }
     int prev = toks[ntok - 1], next = argmax(logits + (size_t)(ntok - 1) * vocab, vocab), gen = 0;
     double t1 = now_s();
     for (int s = 0; s < o.steps; s++) {
-        if (next == m.tok.eos_id || next == m.tok.bos_id)
+        if (next == mp->tok.eos_id || next == mp->tok.bos_id)
             break;
         if (!o.json) {
-            fputs(bm_tokenizer_piece(&m.tok, prev, next), stdout);
+            fputs(bm_tokenizer_piece(&mp->tok, prev, next), stdout);
             fflush(stdout);
         }
         gen++;
@@ -113,11 +110,11 @@ int cmd_run(int argc, char **argv)
                    "\"prompt_tokens\":%d,\"tokens\":%d,\"prefill_cycles\":%llu,\"decode_cycles\":%llu,"
                    "\"cycles_per_token\":%.1f,\"utilization\":%.4f,\"modeled_tokens_per_s\":%.1f,"
                    "\"sim_tokens_per_s\":%.2f}\n",
-                   o.device, di->preset ? di->preset->name : "?", fmt, st->bits_per_weight, ntok, gen,
+                   ss.device, di->preset ? di->preset->name : "?", fmt, st->bits_per_weight, ntok, gen,
                    (unsigned long long)prefill_cycles, (unsigned long long)st->cycles, cpt, util,
                    cpt > 0 ? mhz * 1e6 / cpt : 0, gen / (t2 - t1));
         } else {
-            printf("\n--- %s on %s (%s, %s)\n", fmt, o.device, di->desc, di->backend);
+            printf("\n--- %s on %s (%s, %s)\n", fmt, ss.device, di->desc, di->backend);
             printf("bits per weight (offloaded layers): %.3f over %llu weights\n", st->bits_per_weight,
                    (unsigned long long)st->weights);
             printf("prefill: %d tokens in %llu cycles; decode: %d tokens, %.0f cycles/token\n", ntok,
@@ -135,14 +132,12 @@ int cmd_run(int argc, char **argv)
     }
     rc = BM_OK;
 fail:
-    bm_offload_free(off);
-    bm_dev_close(dev);
     bm_llama_free(l);
-    bm_model_free(&m);
-fail_nomodel:
+    cli_session_close(&ss);
     free(toks);
     free(logits);
     if (rc)
         fprintf(stderr, "bitmill run: %s\n", err.msg);
+    cli_free(&o);
     return cli_exit_code(rc);
 }

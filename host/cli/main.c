@@ -7,7 +7,8 @@
 static const char usage[] =
     "usage: bitmill COMMAND [options]   (bitmill COMMAND --help for details)\n"
     "commands:\n"
-    "  run      generate text from a model, fp32 or offloaded to a device\n"
+    "  compile  quantize and compile a model into a .bmx program\n"
+    "  run      generate text from a model or program, fp32 or on a device\n"
     "  eval     perplexity of a model on a text file\n"
     "  layer    run one linear layer (or a random GEMM) on a device vs fp32\n"
     "  disasm   print the scheduled program of one layer\n"
@@ -25,7 +26,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
-        {"run", cmd_run}, {"eval", cmd_eval}, {"layer", cmd_layer}, {"disasm", cmd_disasm}, {"info", cmd_info},
+        {"compile", cmd_compile}, {"run", cmd_run}, {"eval", cmd_eval}, {"layer", cmd_layer}, {"disasm", cmd_disasm}, {"info", cmd_info},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name))

@@ -8,7 +8,6 @@
 
 #include "bm_llama.h"
 #include "sched/bm_sched.h"
-#include "sparse/bm_sparse.h"
 
 typedef struct olayer {
     char name[96];
@@ -21,27 +20,12 @@ struct bm_offload {
     bm_dev *dev;
     const bm_model *m;
     const bm_preset *p;
-    bm_offload_opts o;
+    int act_bits;
     olayer *L;
     int nl;
     uint64_t act_addr, act_cap, out_addr, out_cap, prog_addr, prog_cap;
     bm_offload_stats st;
 };
-
-static int is_linear(const char *name, int classifier)
-{
-    static const char *suffix[] = {".attn_q", ".attn_k", ".attn_v", ".attn_output",
-                                   ".ffn_gate", ".ffn_down", ".ffn_up"};
-    if (strcmp(name, "output") == 0)
-        return classifier;
-    if (strncmp(name, "blk.", 4) != 0)
-        return 0;
-    const char *dot = strchr(name + 4, '.');
-    for (size_t i = 0; dot && i < sizeof suffix / sizeof suffix[0]; i++)
-        if (strcmp(dot, suffix[i]) == 0)
-            return 1;
-    return 0;
-}
 
 /* Grow a device buffer to at least `need` bytes. */
 static int ensure(bm_dev *d, uint64_t *addr, uint64_t *cap, uint64_t need, bm_err *err)
@@ -58,23 +42,8 @@ static int ensure(bm_dev *d, uint64_t *addr, uint64_t *cap, uint64_t need, bm_er
     return rc;
 }
 
-int bm_offload_new(bm_dev *dev, const bm_model *m, const bm_offload_opts *o, bm_offload **out,
-                   bm_err *err)
-{
-    bm_tensor *sel = calloc((size_t)m->n_tensors + 1, sizeof *sel);
-    if (!sel)
-        return bm_fail(err, BM_E_NOMEM, "out of memory");
-    int n = 0;
-    for (int i = 0; i < m->n_tensors; i++)
-        if (is_linear(m->tensors[i].name, o->classifier))
-            sel[n++] = m->tensors[i];
-    int rc = bm_offload_new_tensors(dev, m, sel, n, o, out, err);
-    free(sel);
-    return rc;
-}
-
-int bm_offload_new_tensors(bm_dev *dev, const bm_model *m, const bm_tensor *tl, int ntl,
-                           const bm_offload_opts *o, bm_offload **out, bm_err *err)
+int bm_offload_new_packed(bm_dev *dev, const bm_model *m, const bm_packed_layer *pl, int n,
+                          int act_bits, bm_offload **out, bm_err *err)
 {
     *out = NULL;
     const bm_dev_info *info = bm_dev_query(dev);
@@ -86,54 +55,32 @@ int bm_offload_new_tensors(bm_dev *dev, const bm_model *m, const bm_tensor *tl, 
     f->dev = dev;
     f->m = m;
     f->p = info->preset;
-    f->o = *o;
-    if (!f->o.act_bits)
-        f->o.act_bits = 8;
-    f->L = calloc((size_t)ntl + 1, sizeof(olayer));
+    f->act_bits = act_bits ? act_bits : 8;
+    f->L = calloc((size_t)n + 1, sizeof(olayer));
     if (!f->L) {
         free(f);
         return bm_fail(err, BM_E_NOMEM, "out of memory");
     }
     double bits = 0;
     int rc = BM_OK;
-    for (int i = 0; i < ntl && !rc; i++) {
-        const bm_tensor *t = &tl[i];
-        olayer *L = &f->L[f->nl];
-        snprintf(L->name, sizeof L->name, "%s", t->name);
-        uint8_t *keep = NULL;
-        if (o->sparse24) {
-            keep = malloc((size_t)t->rows * t->cols);
-            if (!keep) { rc = bm_fail(err, BM_E_NOMEM, "out of memory"); break; }
-            rc = bm_prune_24_mask(t->data, t->rows, t->cols, BM_PRUNE_MAGNITUDE, NULL, keep, err);
-        }
-        bm_qweight q;
-        if (!rc)
-            rc = bm_quantize_rtn(t->data, t->rows, t->cols, &o->q, keep, t->name, &q, err);
-        free(keep);
-        if (rc)
+    for (int i = 0; i < n && !rc; i++) {
+        olayer *L = &f->L[i];
+        snprintf(L->name, sizeof L->name, "%s", pl[i].name);
+        L->hw = pl[i].hw;
+        L->rscale = malloc(sizeof(float) * L->hw.N);
+        if (!L->rscale) {
+            rc = bm_fail(err, BM_E_NOMEM, "out of memory");
             break;
-        rc = bm_layer_plan(f->p, &q, t->name, f->o.act_bits, &L->hw, err);
-        uint8_t *blob = NULL;
-        if (!rc) {
-            blob = calloc(L->hw.blob_bytes, 1);
-            L->rscale = malloc(sizeof(float) * (size_t)t->rows);
-            if (!blob || !L->rscale)
-                rc = bm_fail(err, BM_E_NOMEM, "out of memory");
         }
+        memcpy(L->rscale, pl[i].rscale, sizeof(float) * L->hw.N);
+        f->nl++;
+        rc = bm_buf_alloc(dev, L->hw.blob_bytes, &L->blob_addr, err);
         if (!rc)
-            rc = bm_layer_pack(f->p, &q, &L->hw, blob, L->rscale, err);
-        if (!rc)
-            rc = bm_buf_alloc(dev, L->hw.blob_bytes, &L->blob_addr, err);
-        if (!rc)
-            rc = bm_buf_write(dev, L->blob_addr, blob, L->hw.blob_bytes, err);
-        free(blob);
-        bits += L->hw.bpw * (double)t->rows * t->cols;
-        f->st.weights += (uint64_t)t->rows * t->cols;
-        bm_qweight_free(&q);
-        if (!rc)
-            f->nl++;
+            rc = bm_buf_write(dev, L->blob_addr, pl[i].blob, L->hw.blob_bytes, err);
         else
-            free(L->rscale);
+            L->blob_addr = 0;
+        bits += L->hw.bpw * (double)L->hw.N * L->hw.K;
+        f->st.weights += (uint64_t)L->hw.N * L->hw.K;
     }
     if (rc) {
         bm_offload_free(f);
@@ -144,13 +91,33 @@ int bm_offload_new_tensors(bm_dev *dev, const bm_model *m, const bm_tensor *tl, 
     return BM_OK;
 }
 
+int bm_offload_new(bm_dev *dev, const bm_model *m, const bm_compile_opts *o, bm_offload **out,
+                   bm_err *err)
+{
+    const bm_dev_info *info = bm_dev_query(dev);
+    if (!info->preset)
+        return bm_fail(err, BM_E_NODEV, "device preset 0x%08x is unknown to this build", info->preset_hash);
+    bm_compile_opts co = *o;
+    co.preset = info->preset;
+    bm_packed_layer *pl;
+    int n;
+    int rc = bm_compile_model(m, &co, &pl, &n, NULL, NULL, err);
+    if (rc)
+        return rc;
+    rc = bm_offload_new_packed(dev, m, pl, n, co.act_bits, out, err);
+    bm_packed_free(pl, n);
+    free(pl);
+    return rc;
+}
+
 void bm_offload_free(bm_offload *f)
 {
     if (!f)
         return;
     for (int i = 0; i < f->nl; i++) {
         free(f->L[i].rscale);
-        bm_buf_free(f->dev, f->L[i].blob_addr);
+        if (f->L[i].blob_addr)
+            bm_buf_free(f->dev, f->L[i].blob_addr);
     }
     if (f->act_cap) bm_buf_free(f->dev, f->act_addr);
     if (f->out_cap) bm_buf_free(f->dev, f->out_addr);
@@ -186,7 +153,7 @@ int bm_offload_linear(void *ctx, const char *name, const float *x, int M, int K,
         return bm_fail(err, BM_E_INVAL, "%s: called with %dx%d, compiled for %ux%u", name, N, K,
                        L->hw.N, L->hw.K);
     /* Per-token absmax activation quantization. */
-    const int qmax = (1 << (f->o.act_bits - 1)) - 1;
+    const int qmax = (1 << (f->act_bits - 1)) - 1;
     int8_t *xq = malloc((size_t)M * K);
     float *xs = malloc(sizeof(float) * (size_t)M);
     uint64_t ab = bm_act_bytes(f->p, &L->hw, M);
