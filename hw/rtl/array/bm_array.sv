@@ -1,0 +1,97 @@
+// bm_array: the ROWS x COLS PE array. Weights (decoded terms) are shared along
+// a row, activations along a column; accumulators are output-stationary.
+// Stage-1 inputs (one cycle after a term was issued): the step's lane slots,
+// the term index, the group's META entries (selector), the two ACT words.
+// Stage-2 inputs: dq_i and the group's scale/aux per row. Per-row decode:
+// the selector picks a 2^TB-entry sub-table of TAB for term t, then every
+// lane decodes its code with bm_term_decode.
+module bm_array #(
+  parameter int unsigned R    = 8,
+  parameter int unsigned C    = 8,
+  parameter int unsigned L    = 4,
+  parameter int unsigned MAXB = 8,
+  parameter int unsigned MT   = 4,
+  parameter int unsigned TB   = 4,
+  parameter int unsigned TW   = 2,
+  parameter int unsigned TABB = 256  // TAB bytes = 4 * 2^TB * MT
+) (
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
+  // format
+  input  logic [3:0]           bits_i,
+  input  logic                 dmode_i,
+  input  logic                 offset_i,
+  input  logic                 sparse_i,
+  input  logic                 sel_i,
+  input  logic                 zp_i,
+  input  logic [3:0]           abits_i,
+  input  logic [TABB*8-1:0]    tab_i,
+  // stage 1
+  input  logic                 v_i,
+  input  logic                 first_i,
+  input  logic                 t0_i,
+  input  logic [TW-1:0]        t_i,
+  input  logic [R*L*MAXB-1:0]  code_i,
+  input  logic [R*L*2-1:0]     idx_i,
+  input  logic [R*16-1:0]      meta1_i,
+  input  logic [2*C*L*8-1:0]   act_i,   // word A (low) and word A+1 (high)
+  // stage 2
+  input  logic                 dq_i,
+  input  logic [R*16-1:0]      meta2_i,
+  // accumulators
+  input  logic                 clr_i,
+  input  logic [C-1:0]         ld_i,
+  input  logic [R*32-1:0]      ld_data_i,
+  output logic [R*C*32-1:0]    acc_o,
+  output logic [$clog2(R*C+1)-1:0] nsat_o
+);
+  localparam int unsigned NQ = 1 << TB;
+
+  // activations: sign-extend from bit a-1, regroup per column (2L bytes)
+  logic [2*C*L*8-1:0] axt;
+  logic [7:0]         av [2*C*L];
+  always_comb begin
+    for (int i = 0; i < 2 * C * L; i++) begin
+      av[i] = act_i[i*8 +: 8] << (4'd8 - abits_i);
+      axt[i*8 +: 8] = 8'($signed(av[i]) >>> (4'd8 - abits_i));
+    end
+  end
+
+  logic [R*C-1:0] sat;
+
+  for (genvar r = 0; r < R; r++) begin : g_row
+    logic [1:0]         s;
+    logic [NQ*8-1:0]    sub;
+    logic [L-1:0]       nz, neg;
+    logic [L*3-1:0]     sh;
+
+    assign s = sel_i ? meta1_i[r*16 + 8 +: 2] : 2'd0;
+    always_comb begin
+      for (int q = 0; q < NQ; q++) begin
+        sub[q*8 +: 8] = tab_i[((((32'(s) << TB) | 32'(q)) * MT) + 32'(t_i)) * 8 +: 8];
+      end
+    end
+
+    for (genvar l = 0; l < L; l++) begin : g_lane
+      bm_term_decode #(.MAXB(MAXB), .TB(TB), .MT(MT), .TW(TW)) u_dec (
+        .code_i(code_i[(r*L + l)*MAXB +: MAXB]), .bits_i, .t_i, .dmode_i, .offset_i,
+        .row_tab_i(sub), .nz_o(nz[l]), .neg_o(neg[l]), .sh_o(sh[l*3 +: 3]));
+    end
+
+    for (genvar c = 0; c < C; c++) begin : g_col
+      logic [2*L*8-1:0] a2;
+      assign a2 = {axt[(C*L + c*L)*8 +: L*8], axt[(c*L)*8 +: L*8]};
+      bm_pe #(.L(L)) u_pe (
+        .clk_i, .rst_ni, .v_i, .first_i, .t0_i, .sparse_i,
+        .nz_i(nz), .neg_i(neg), .sh_i(sh), .idx_i(idx_i[r*L*2 +: L*2]), .act_i(a2),
+        .dq_i, .zp_i, .scale_i(meta2_i[r*16 +: 8]), .aux_i(meta2_i[r*16 + 8 +: 8]),
+        .clr_i, .ld_i(ld_i[c]), .ld_data_i(ld_data_i[r*32 +: 32]),
+        .acc_o(acc_o[(c*R + r)*32 +: 32]), .sat_o(sat[c*R + r]));
+    end
+  end
+
+  always_comb begin
+    nsat_o = '0;
+    for (int i = 0; i < R * C; i++) nsat_o = nsat_o + $clog2(R*C+1)'(sat[i]);
+  end
+endmodule

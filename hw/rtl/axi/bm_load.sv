@@ -1,0 +1,196 @@
+// bm_load: the LOAD unit. 2D strided DMA from device memory (AXI read
+// channel, through the read arbiter) into a scratchpad. Every row is split
+// into bursts that end at the row end, at a 4 KiB boundary or after
+// BURST_MAX beats. Burst j is requested from the cycle after burst j-1's last
+// beat (burst 0 from the start cycle, so its address comes straight from the
+// instruction). Each beat's valid bytes are written (one cycle later) to the
+// next scratchpad bytes; the unit finishes DMA_TAIL cycles after the last
+// beat. Legality (FIELD, SP_RANGE, DRAM overflow) is checked at start; an
+// error response sets DRAM. abort_i stops new bursts; the burst in flight is
+// drained (no writes) before the unit goes idle.
+module bm_load #(
+  parameter int unsigned DW = 16,  // AXI data bytes
+  parameter int unsigned WGT_BYTES = 65536, META_BYTES = 8192,
+  parameter int unsigned ACT_BYTES = 131072, TAB_BYTES = 256
+) (
+  input  logic            clk_i,
+  input  logic            rst_ni,
+  input  logic            clr_i,
+  input  logic            abort_i,
+  input  logic            start_i,
+  input  logic [127:0]    insn_i,
+  input  logic [4*64-1:0] base_i,
+  output logic            busy_o,
+  output logic            last_o,
+  output logic            err_o,
+  output logic [7:0]      err_code_o,
+  output logic            ar_req_o,
+  output logic [63:0]     ar_addr_o,
+  output logic [7:0]      ar_len_o,
+  input  logic            ar_gnt_i,
+  input  logic            r_valid_i,
+  input  logic [DW*8-1:0] r_data_i,
+  input  logic            r_last_i,
+  input  logic            r_err_i,
+  output logic            sp_we_o,
+  output logic [1:0]      sp_sel_o,
+  output logic [31:0]     sp_addr_o,
+  output logic [DW*8-1:0] sp_data_o,
+  output logic [DW-1:0]   sp_mask_o
+);
+  localparam int unsigned OB = $clog2(DW);
+
+  logic [1:0]  i_sp, i_base;
+  logic [11:0] i_rows;
+  logic [15:0] i_rowb;
+  logic [21:0] i_spa;
+  logic [31:0] i_off;
+  logic [23:0] i_stride;
+  assign i_sp     = insn_i[bm_isa_pkg::LOAD_SP_LSB +: 2];
+  assign i_base   = insn_i[bm_isa_pkg::LOAD_BASE_LSB +: 2];
+  assign i_rows   = insn_i[bm_isa_pkg::LOAD_ROWS_LSB +: 12];
+  assign i_rowb   = insn_i[bm_isa_pkg::LOAD_ROW_BYTES_LSB +: 16];
+  assign i_spa    = insn_i[bm_isa_pkg::LOAD_SP_ADDR_LSB +: 22];
+  assign i_off    = insn_i[bm_isa_pkg::LOAD_DRAM_OFF_LSB +: 32];
+  assign i_stride = insn_i[bm_isa_pkg::LOAD_DRAM_STRIDE_LSB +: 24];
+
+  // ---- start-cycle legality
+  logic [63:0] i_b;
+  logic [64:0] first_a, last_a;
+  logic [31:0] spsize, spend;
+  logic        bad;
+  logic [7:0]  bad_code;
+  always_comb begin
+    i_b = base_i[i_base*64 +: 64];
+    case (i_sp)
+      2'd0: spsize = WGT_BYTES;
+      2'd1: spsize = META_BYTES;
+      2'd2: spsize = ACT_BYTES;
+      default: spsize = TAB_BYTES;
+    endcase
+    first_a = 65'(i_b) + 65'(i_off);
+    last_a  = first_a + 65'(36'(i_rows - 12'd1) * 36'(i_stride)) + 65'(i_rowb) - 65'd1;
+    spend   = 32'(i_spa) + 32'(i_rows) * 32'(i_rowb);
+    bad = 1'b1;
+    if (insn_i[bm_isa_pkg::F_POP_PREV_LSB] || insn_i[bm_isa_pkg::F_PUSH_PREV_LSB] ||
+        i_rows == '0 || i_rowb == '0) bad_code = bm_isa_pkg::ERR_FIELD;
+    else if (spend > spsize) bad_code = bm_isa_pkg::ERR_SP_RANGE;
+    else if (last_a[64]) bad_code = bm_isa_pkg::ERR_DRAM;
+    else begin bad = 1'b0; bad_code = bm_isa_pkg::ERR_NONE; end
+    bad = bad && start_i;
+  end
+
+  // ---- burst generator state (current = initial at start)
+  logic        act_q, act_c, issued_q, issued_c, infl_q, infl_c;
+  logic [63:0] cur_q, cur_c, rs_q, rs_c, re_q, re_c;
+  logic [11:0] rows_q, rows_c;
+  logic [23:0] stride_q, stride_c;
+  logic [15:0] rowb_q, rowb_c;
+  logic [1:0]  sp_q, sp_c;
+  logic [31:0] spc_q;
+  logic [63:0] bx_q, by_q, ba_q;
+  logic [1:0]  tail_q;
+  logic        rerr_q;
+
+  always_comb begin
+    if (start_i) begin
+      act_c = !bad; issued_c = 1'b0; infl_c = 1'b0;
+      cur_c = first_a[63:0]; rs_c = first_a[63:0]; re_c = first_a[63:0] + 64'(i_rowb);
+      rows_c = i_rows; stride_c = i_stride; rowb_c = i_rowb; sp_c = i_sp;
+    end else begin
+      act_c = act_q; issued_c = issued_q; infl_c = infl_q;
+      cur_c = cur_q; rs_c = rs_q; re_c = re_q;
+      rows_c = rows_q; stride_c = stride_q; rowb_c = rowb_q; sp_c = sp_q;
+    end
+  end
+
+  logic [63:0] b4k, bmax, by;
+  always_comb begin
+    b4k  = {cur_c[63:12], 12'h000} + 64'h1000;
+    bmax = {cur_c[63:OB], {OB{1'b0}}} + 64'(bm_isa_pkg::BURST_MAX * DW);
+    by   = re_c;
+    if (b4k < by) by = b4k;
+    if (bmax < by) by = bmax;
+    ar_req_o  = act_c && !issued_c && !infl_c && !abort_i;
+    ar_addr_o = {cur_c[63:OB], {OB{1'b0}}};
+    ar_len_o  = 8'(((by + 64'(DW - 1)) >> OB) - (cur_c >> OB) - 64'd1);
+  end
+
+  // ---- beat handling
+  logic [63:0] lo, hi, ba_end;
+  logic [OB:0] nb;
+  logic        beat;
+  always_comb begin
+    beat   = r_valid_i && infl_q;
+    ba_end = ba_q + 64'(DW);
+    lo     = (bx_q > ba_q) ? bx_q : ba_q;
+    hi     = (by_q < ba_end) ? by_q : ba_end;
+    nb     = (OB+1)'(hi - lo);
+  end
+
+  logic        we_q;
+  logic [31:0] wa_q;
+  logic [DW*8-1:0] wd_q;
+  logic [DW-1:0]   wm_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      act_q <= 1'b0; issued_q <= 1'b0; infl_q <= 1'b0; cur_q <= '0; rs_q <= '0; re_q <= '0;
+      rows_q <= '0; stride_q <= '0; rowb_q <= '0; sp_q <= '0; spc_q <= '0;
+      bx_q <= '0; by_q <= '0; ba_q <= '0; tail_q <= '0; rerr_q <= 1'b0;
+      we_q <= 1'b0; wa_q <= '0; wd_q <= '0; wm_q <= '0;
+    end else if (clr_i) begin
+      act_q <= 1'b0; infl_q <= 1'b0; tail_q <= '0; we_q <= 1'b0; rerr_q <= 1'b0;
+    end else begin
+      act_q <= act_c; issued_q <= issued_c; infl_q <= infl_c; cur_q <= cur_c; rs_q <= rs_c;
+      re_q <= re_c; rows_q <= rows_c; stride_q <= stride_c; rowb_q <= rowb_c; sp_q <= sp_c;
+      we_q <= 1'b0;
+      if (start_i) begin spc_q <= 32'(i_spa); rerr_q <= 1'b0; end
+      if (ar_req_o && ar_gnt_i) begin
+        infl_q <= 1'b1;
+        bx_q <= cur_c; by_q <= by; ba_q <= {cur_c[63:OB], {OB{1'b0}}};
+        if (by == re_c) begin
+          rows_q <= rows_c - 12'd1;
+          if (rows_c == 12'd1) begin
+            issued_q <= 1'b1;
+          end else begin
+            rs_q  <= rs_c + 64'(stride_c);
+            cur_q <= rs_c + 64'(stride_c);
+            re_q  <= rs_c + 64'(stride_c) + 64'(rowb_c);
+          end
+        end else begin
+          cur_q <= by;
+        end
+      end
+      if (beat) begin
+        ba_q <= ba_end;
+        we_q <= !abort_i && !r_err_i;
+        wa_q <= spc_q;
+        wd_q <= r_data_i >> {lo[OB-1:0] - ba_q[OB-1:0], 3'b000};
+        wm_q <= DW'((65'(1) << nb) - 65'(1));
+        spc_q <= spc_q + 32'(nb);
+        if (r_err_i) rerr_q <= 1'b1;
+        if (r_last_i) begin
+          infl_q <= 1'b0;
+          if (issued_c || abort_i || r_err_i || rerr_q) tail_q <= 2'd2;
+          if (abort_i && !issued_c) act_q <= 1'b0;
+        end
+      end
+      if (tail_q != 2'd0) begin
+        tail_q <= tail_q - 2'd1;
+        if (tail_q == 2'd1) act_q <= 1'b0;
+      end
+      if (abort_i && !infl_q && !(ar_req_o && ar_gnt_i) && tail_q == 2'd0) act_q <= 1'b0;
+    end
+  end
+
+  assign busy_o     = act_q;
+  assign last_o     = tail_q == 2'd1 && !rerr_q && !abort_i;
+  assign err_o      = bad || (beat && r_last_i && (r_err_i || rerr_q));
+  assign err_code_o = bad ? bad_code : bm_isa_pkg::ERR_DRAM;
+  assign sp_we_o    = we_q;
+  assign sp_sel_o   = sp_q;
+  assign sp_addr_o  = wa_q;
+  assign sp_data_o  = wd_q;
+  assign sp_mask_o  = wm_q;
+endmodule

@@ -1,0 +1,237 @@
+// bm_store: the STORE unit. 2D strided DMA of int32 accumulators from ACC to
+// device memory over the AXI write channel. Rows are split into bursts like
+// LOAD; AW of burst 0 is issued in the cycle after the start, burst j+1 in
+// the cycle after burst j's write response. An ACC reader streams the rows'
+// bytes (up to AXI_BYTES per cycle, from the start cycle on) into a byte
+// FIFO that feeds the W beats (WSTRB covers unaligned starts and odd ends).
+// The unit finishes in the cycle of the last B response. abort_i: no new
+// bursts; the burst in flight is completed with zero strobes.
+module bm_store #(
+  parameter int unsigned DW  = 16,
+  parameter int unsigned CLB = 32,       // ACC window bytes (>= DW)
+  parameter int unsigned ACC_BYTES = 16384
+) (
+  input  logic            clk_i,
+  input  logic            rst_ni,
+  input  logic            clr_i,
+  input  logic            abort_i,
+  input  logic            start_i,
+  input  logic [127:0]    insn_i,
+  input  logic [4*64-1:0] base_i,
+  output logic            busy_o,
+  output logic            last_o,
+  output logic            err_o,
+  output logic [7:0]      err_code_o,
+  output logic            aw_valid_o,
+  output logic [63:0]     aw_addr_o,
+  output logic [7:0]      aw_len_o,
+  input  logic            aw_ready_i,
+  output logic            w_valid_o,
+  output logic [DW*8-1:0] w_data_o,
+  output logic [DW-1:0]   w_strb_o,
+  output logic            w_last_o,
+  input  logic            w_ready_i,
+  input  logic            b_valid_i,
+  input  logic            b_err_i,
+  output logic            cre_o,
+  output logic [31:0]     craddr_o,
+  input  logic [CLB*8-1:0] crdata_i
+);
+  localparam int unsigned OB  = $clog2(DW);
+  localparam int unsigned NW  = DW >= 4 ? DW / 4 : 1;  // ACC words read per cycle
+  localparam int unsigned CAP = 4 * DW;                 // FIFO bytes
+  localparam int unsigned CW  = $clog2(CAP + 1);
+  localparam int unsigned ACC_WORDS = ACC_BYTES / 4;
+  localparam int unsigned DB  = DW * 8;
+  localparam int unsigned NWB = NW * 32;
+  localparam int unsigned CB  = CAP * 8;
+  localparam logic [1:0] S_AW = 2'd0, S_W = 2'd1, S_B = 2'd2;
+
+  logic [1:0]  i_base;
+  logic [11:0] i_rows;
+  logic [15:0] i_rowb, i_spa;
+  logic [11:0] i_sps;
+  logic [31:0] i_off;
+  logic [23:0] i_stride;
+  assign i_base   = insn_i[bm_isa_pkg::STORE_BASE_LSB +: 2];
+  assign i_rows   = insn_i[bm_isa_pkg::STORE_ROWS_LSB +: 12];
+  assign i_rowb   = insn_i[bm_isa_pkg::STORE_ROW_BYTES_LSB +: 16];
+  assign i_spa    = insn_i[bm_isa_pkg::STORE_SP_ADDR_LSB +: 16];
+  assign i_sps    = insn_i[bm_isa_pkg::STORE_SP_STRIDE_LSB +: 12];
+  assign i_off    = insn_i[bm_isa_pkg::STORE_DRAM_OFF_LSB +: 32];
+  assign i_stride = insn_i[bm_isa_pkg::STORE_DRAM_STRIDE_LSB +: 24];
+
+  // ---- start-cycle legality
+  logic [63:0] i_b;
+  logic [64:0] first_a, last_a;
+  logic [31:0] lastw;
+  logic        bad;
+  logic [7:0]  bad_code;
+  always_comb begin
+    i_b     = base_i[i_base*64 +: 64];
+    first_a = 65'(i_b) + 65'(i_off);
+    last_a  = first_a + 65'(36'(i_rows - 12'd1) * 36'(i_stride)) + 65'(i_rowb) - 65'd1;
+    lastw   = 32'(i_spa) + 32'(i_rows - 12'd1) * 32'(i_sps) + 32'(i_rowb >> 2) - 32'd1;
+    bad = 1'b1;
+    if (insn_i[bm_isa_pkg::F_POP_NEXT_LSB] || insn_i[bm_isa_pkg::F_PUSH_NEXT_LSB] ||
+        i_rows == '0 || i_rowb == '0 || i_rowb[1:0] != 2'b00) bad_code = bm_isa_pkg::ERR_FIELD;
+    else if (lastw >= ACC_WORDS) bad_code = bm_isa_pkg::ERR_SP_RANGE;
+    else if (last_a[64]) bad_code = bm_isa_pkg::ERR_DRAM;
+    else begin bad = 1'b0; bad_code = bm_isa_pkg::ERR_NONE; end
+    bad = bad && start_i;
+  end
+
+  // ---- burst side
+  logic        act_q, issued_q, berr_q;
+  logic [1:0]  st_q;
+  logic [63:0] cur_q, rs_q, re_q, bx_q, by_q, ba_q;
+  logic [11:0] rows_q;
+  logic [23:0] stride_q;
+  logic [15:0] rowb_q;
+  logic [8:0]  left_q;   // beats left in the burst
+
+  logic [63:0] b4k, bmax, by, lo, hi, ba_end;
+  logic [OB:0] nb;
+  logic        whs, fifo_ok;
+  logic [CW-1:0] cnt_q;
+  always_comb begin
+    b4k  = {cur_q[63:12], 12'h000} + 64'h1000;
+    bmax = {cur_q[63:OB], {OB{1'b0}}} + 64'(bm_isa_pkg::BURST_MAX * DW);
+    by   = re_q;
+    if (b4k < by) by = b4k;
+    if (bmax < by) by = bmax;
+    ba_end = ba_q + 64'(DW);
+    lo = (bx_q > ba_q) ? bx_q : ba_q;
+    hi = (by_q < ba_end) ? by_q : ba_end;
+    nb = (OB+1)'(hi - lo);
+    fifo_ok = 32'(cnt_q) >= 32'(nb);
+  end
+
+  assign aw_valid_o = act_q && st_q == S_AW && !abort_i;
+  assign aw_addr_o  = {cur_q[63:OB], {OB{1'b0}}};
+  assign aw_len_o   = 8'(((by + 64'(DW - 1)) >> OB) - (cur_q >> OB) - 64'd1);
+  assign w_valid_o  = act_q && st_q == S_W && (fifo_ok || abort_i);
+  assign w_data_o   = cnt_q == '0 ? '0 : DB'(fifo_q) << {lo[OB-1:0] - ba_q[OB-1:0], 3'b000};
+  assign w_strb_o   = abort_i ? '0 :
+                      DW'(((65'(1) << nb) - 65'(1)) << (lo[OB-1:0] - ba_q[OB-1:0]));
+  assign w_last_o   = left_q == 9'd1;
+  assign whs        = w_valid_o && w_ready_i;
+
+  // ---- ACC reader and byte FIFO
+  logic [CAP*8-1:0] fifo_q, fifo_d;
+  logic [CW-1:0]    cnt_d;
+  logic             rd_act_q, rd_act_c, rv1_q;
+  logic [11:0]      rrows_q, rrows_c;
+  logic [31:0]      rrow_q, rrow_c;   // ACC word of the row start
+  logic [15:0]      rj_q, rj_c;       // word within the row
+  logic [15:0]      rwords_q, rwords_c;
+  logic [11:0]      rsps_q, rsps_c;
+  logic [CW-1:0]    rn1_q;
+  logic [15:0]      nwr;
+  logic             rd_go;
+  logic [CW-1:0]    pend;
+  logic [CW-1:0]    popn;
+
+  always_comb begin
+    if (start_i) begin
+      rd_act_c = !bad; rrows_c = i_rows; rrow_c = 32'(i_spa); rj_c = '0;
+      rwords_c = i_rowb >> 2; rsps_c = i_sps;
+    end else begin
+      rd_act_c = rd_act_q; rrows_c = rrows_q; rrow_c = rrow_q; rj_c = rj_q;
+      rwords_c = rwords_q; rsps_c = rsps_q;
+    end
+    nwr   = (rwords_c - rj_c < 16'(NW)) ? rwords_c - rj_c : 16'(NW);
+    pend  = rv1_q ? rn1_q : '0;
+    rd_go = rd_act_c && !abort_i && (32'(cnt_q) + 32'(pend) + 4 * NW <= CAP);
+    popn  = (whs && !abort_i) ? CW'(nb) : '0;
+    fifo_d = fifo_q >> {popn, 3'b000};
+    if (rv1_q) begin
+      fifo_d = fifo_d | (CB'(crdata_i[NWB-1:0] &
+                 NWB'((257'(1) << {rn1_q, 3'b000}) - 257'(1))) << {cnt_q - popn, 3'b000});
+    end
+    cnt_d = cnt_q - popn + (rv1_q ? rn1_q : '0);
+  end
+
+  assign cre_o    = rd_go;
+  assign craddr_o = (rrow_c + 32'(rj_c)) << 2;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      act_q <= 1'b0; issued_q <= 1'b0; berr_q <= 1'b0; st_q <= S_AW; cur_q <= '0; rs_q <= '0;
+      re_q <= '0; bx_q <= '0; by_q <= '0; ba_q <= '0; rows_q <= '0; stride_q <= '0;
+      rowb_q <= '0; left_q <= '0; fifo_q <= '0; cnt_q <= '0; rd_act_q <= 1'b0; rv1_q <= 1'b0;
+      rrows_q <= '0; rrow_q <= '0; rj_q <= '0; rwords_q <= '0; rsps_q <= '0; rn1_q <= '0;
+    end else if (clr_i) begin
+      act_q <= 1'b0; rd_act_q <= 1'b0; rv1_q <= 1'b0; cnt_q <= '0;
+    end else begin
+      // reader
+      rd_act_q <= rd_act_c; rrows_q <= rrows_c; rrow_q <= rrow_c; rj_q <= rj_c;
+      rwords_q <= rwords_c; rsps_q <= rsps_c;
+      rv1_q <= rd_go;
+      rn1_q <= CW'(nwr << 2);
+      if (rd_go) begin
+        if (rj_c + nwr == rwords_c) begin
+          rj_q <= '0;
+          rrow_q <= rrow_c + 32'(rsps_c);
+          rrows_q <= rrows_c - 12'd1;
+          if (rrows_c == 12'd1) rd_act_q <= 1'b0;
+        end else begin
+          rj_q <= rj_c + nwr;
+        end
+      end
+      if (abort_i) rd_act_q <= 1'b0;
+      fifo_q <= fifo_d;
+      cnt_q  <= cnt_d;
+      // bursts
+      if (start_i) begin
+        act_q <= !bad; issued_q <= 1'b0; berr_q <= 1'b0; st_q <= S_AW;
+        cur_q <= first_a[63:0]; rs_q <= first_a[63:0]; re_q <= first_a[63:0] + 64'(i_rowb);
+        rows_q <= i_rows; stride_q <= i_stride; rowb_q <= i_rowb;
+        cnt_q <= '0;
+      end else if (act_q) begin
+        case (st_q)
+          S_AW: begin
+            if (abort_i) begin
+              act_q <= 1'b0;
+            end else if (aw_ready_i) begin
+              st_q <= S_W;
+              bx_q <= cur_q; by_q <= by; ba_q <= {cur_q[63:OB], {OB{1'b0}}};
+              left_q <= 9'(aw_len_o) + 9'd1;
+              if (by == re_q) begin
+                rows_q <= rows_q - 12'd1;
+                if (rows_q == 12'd1) begin
+                  issued_q <= 1'b1;
+                end else begin
+                  rs_q  <= rs_q + 64'(stride_q);
+                  cur_q <= rs_q + 64'(stride_q);
+                  re_q  <= rs_q + 64'(stride_q) + 64'(rowb_q);
+                end
+              end else begin
+                cur_q <= by;
+              end
+            end
+          end
+          S_W: begin
+            if (whs) begin
+              ba_q <= ba_end;
+              left_q <= left_q - 9'd1;
+              if (left_q == 9'd1) st_q <= S_B;
+            end
+          end
+          default: begin
+            if (b_valid_i) begin
+              if (b_err_i) berr_q <= 1'b1;
+              if (issued_q || abort_i || b_err_i) act_q <= 1'b0;
+              else st_q <= S_AW;
+            end
+          end
+        endcase
+      end
+    end
+  end
+
+  assign busy_o     = act_q;
+  assign last_o     = act_q && st_q == S_B && b_valid_i && issued_q && !b_err_i && !abort_i;
+  assign err_o      = bad || (act_q && st_q == S_B && b_valid_i && b_err_i);
+  assign err_code_o = bad ? bad_code : bm_isa_pkg::ERR_DRAM;
+endmodule

@@ -1,0 +1,320 @@
+// bm_compute: the COMPUTE unit (also executes CONFIG). A COMPUTE of duration
+// reps * ((acc_load ? C : 0) + ksteps*T + CMP_PIPE + C) runs per rep:
+//   LD    C cycles: read ACC column c (R words at O + c*R) into the PEs;
+//   TERM  ksteps*T cycles: issue one term per cycle (WGT, ACT, META reads),
+//         the PE array sees it one cycle later (stage 1), dequantizes a
+//         finished group at stage 2/3;
+//   DRAIN CMP_PIPE + C cycles: pipeline drain, then write column c back.
+// Addresses for the start cycle come from the instruction itself (the
+// "current state" is the initial state when start_i, the registers else).
+// Scratchpad ranges are checked on every access (error SP_RANGE).
+// CONFIG takes 1 cycle; legality errors are reported in the start cycle.
+module bm_compute #(
+  parameter int unsigned R = 8, C = 8, L = 4, MAXB = 8, MT = 4, TB = 4,
+  parameter int unsigned WGT_BYTES = 65536, META_BYTES = 8192,
+  parameter int unsigned ACT_BYTES = 131072, ACC_BYTES = 16384,
+  parameter int unsigned WLB = 64, MLB = 16, ALB = 64, CLB = 32,
+  parameter int unsigned TABB = 256
+) (
+  input  logic              clk_i,
+  input  logic              rst_ni,
+  input  logic              clr_i,     // new run: forget CONFIG, abort
+  input  logic              start_i,
+  input  logic [127:0]      insn_i,
+  output logic              busy_o,    // occupied after the start cycle
+  output logic              last_o,    // last cycle of the instruction
+  output logic              err_o,
+  output logic [7:0]        err_code_o,
+  output logic              step_o,    // a term is issued (CP_STEP)
+  output logic [$clog2(R*C+1)-1:0] nsat_o,
+  // scratchpad read ports
+  output logic              wre_o,
+  output logic [31:0]       wraddr_o,
+  input  logic [WLB*8-1:0]  wrdata_i,
+  output logic              mre_o,
+  output logic [31:0]       mraddr_o,
+  input  logic [MLB*8-1:0]  mrdata_i,
+  output logic              are_o,
+  output logic [31:0]       araddr_o,
+  input  logic [ALB*8-1:0]  ardata_i,
+  output logic              cre_o,
+  output logic [31:0]       craddr_o,
+  input  logic [CLB*8-1:0]  crdata_i,
+  output logic              cwe_o,
+  output logic [31:0]       cwaddr_o,
+  output logic [CLB*8-1:0]  cwdata_o,
+  output logic [CLB-1:0]    cwmask_o,
+  input  logic [TABB*8-1:0] tab_i
+);
+  localparam int unsigned TW  = $clog2(MT) > 0 ? $clog2(MT) : 1;
+  localparam int unsigned CL  = C * L;                 // ACT word bytes
+  localparam int unsigned ACT_WORDS = ACT_BYTES / CL;
+  localparam int unsigned ACC_WORDS = ACC_BYTES / 4;
+  localparam int unsigned META_ENTS = META_BYTES / 2;
+  localparam logic [1:0] PH_LD = 2'd0, PH_TERM = 2'd1, PH_DRAIN = 2'd2;
+  localparam int unsigned CP = bm_isa_pkg::CMP_PIPE;
+
+  // ---- instruction fields
+  logic [3:0]  f_op;
+  assign f_op = insn_i[3:0];
+  logic [3:0]  i_bits;   logic [2:0] i_terms; logic i_dmode, i_offset, i_sparse, i_zp, i_sel;
+  logic [3:0]  i_abits;  logic [15:0] i_gsteps;
+  logic        i_accld, i_wrst;
+  logic [20:0] i_wgt;    logic [16:0] i_meta; logic [19:0] i_act; logic [15:0] i_acc;
+  logic [15:0] i_ksteps; logic [11:0] i_reps; logic [15:0] i_actinc;
+  assign i_bits   = insn_i[bm_isa_pkg::CONFIG_BITS_LSB +: 4];
+  assign i_terms  = insn_i[bm_isa_pkg::CONFIG_TERMS_LSB +: 3];
+  assign i_dmode  = insn_i[bm_isa_pkg::CONFIG_DMODE_LSB];
+  assign i_offset = insn_i[bm_isa_pkg::CONFIG_OFFSET_LSB];
+  assign i_sparse = insn_i[bm_isa_pkg::CONFIG_SPARSE_LSB];
+  assign i_zp     = insn_i[bm_isa_pkg::CONFIG_ZP_LSB];
+  assign i_sel    = insn_i[bm_isa_pkg::CONFIG_SEL_LSB];
+  assign i_abits  = insn_i[bm_isa_pkg::CONFIG_ACT_BITS_LSB +: 4];
+  assign i_gsteps = insn_i[bm_isa_pkg::CONFIG_GSTEPS_LSB +: 16];
+  assign i_accld  = insn_i[bm_isa_pkg::COMPUTE_ACC_LOAD_LSB];
+  assign i_wrst   = insn_i[bm_isa_pkg::COMPUTE_WRESTART_LSB];
+  assign i_wgt    = insn_i[bm_isa_pkg::COMPUTE_WGT_ADDR_LSB +: 21];
+  assign i_meta   = insn_i[bm_isa_pkg::COMPUTE_META_ADDR_LSB +: 17];
+  assign i_act    = insn_i[bm_isa_pkg::COMPUTE_ACT_ADDR_LSB +: 20];
+  assign i_acc    = insn_i[bm_isa_pkg::COMPUTE_ACC_ADDR_LSB +: 16];
+  assign i_ksteps = insn_i[bm_isa_pkg::COMPUTE_KSTEPS_LSB +: 16];
+  assign i_reps   = insn_i[bm_isa_pkg::COMPUTE_REPS_LSB +: 12];
+  assign i_actinc = insn_i[bm_isa_pkg::COMPUTE_ACT_INC_LSB +: 16];
+
+  // ---- format registers (CONFIG)
+  logic        cfg_v_q;
+  logic [3:0]  bits_q;  logic [2:0] terms_q; logic dmode_q, offset_q, sparse_q, zp_q, sel_q;
+  logic [3:0]  abits_q; logic [15:0] gsteps_q; logic [15:0] sb_q;  // step bits R*L*W
+
+  logic cfg_bad;
+  always_comb begin
+    cfg_bad = 1'b0;
+    if (i_bits == 4'd0 || 32'(i_bits) > MAXB) cfg_bad = 1'b1;
+    if (i_terms == 3'd0 || 32'(i_terms) > MT) cfg_bad = 1'b1;
+    if (!i_dmode && (32'(i_bits) > TB || i_offset)) cfg_bad = 1'b1;
+    if (i_dmode && (4'(i_terms) != ((i_bits + 4'd1) >> 1))) cfg_bad = 1'b1;
+    if (i_abits < 4'd2 || i_abits > 4'd8) cfg_bad = 1'b1;
+    if (i_gsteps == 16'd0 || 32'(i_gsteps) > bm_isa_pkg::GROUP_MAX / L) cfg_bad = 1'b1;
+    if (i_sparse && (L % 2 != 0)) cfg_bad = 1'b1;
+    if (i_zp && i_sel) cfg_bad = 1'b1;
+  end
+
+  // ---- sequencer state: registered (_q) and current (_c: initial on start)
+  logic        act_q, act_c;
+  logic [1:0]  ph_q, ph_c;
+  logic [15:0] cnt_q, cnt_c;
+  logic [15:0] k_q, k_c, gs_q, gs_c;
+  logic [2:0]  t_q, t_c;
+  logic [11:0] rep_q, rep_c;
+  logic [31:0] wb_q, wb_c, bp_q, bp_c, mb_q, mb_c, mc_q, mc_c, ab_q, ab_c, ay_q, ay_c, ob_q, ob_c;
+  logic        accld_q, accld_c, wrst_q, wrst_c;
+  logic [15:0] ks_q, ks_c, ainc_q, ainc_c;
+  logic        is_cmp;
+
+  assign is_cmp = start_i && f_op == bm_isa_pkg::OP_COMPUTE;
+
+  always_comb begin
+    if (is_cmp) begin
+      act_c = 1'b1; ph_c = i_accld ? PH_LD : PH_TERM; cnt_c = '0; k_c = '0; gs_c = '0;
+      t_c = '0; rep_c = i_reps; wb_c = 32'(i_wgt); bp_c = '0; mb_c = 32'(i_meta);
+      mc_c = 32'(i_meta); ab_c = 32'(i_act); ay_c = 32'(i_act) * CL; ob_c = 32'(i_acc);
+      accld_c = i_accld; wrst_c = i_wrst; ks_c = i_ksteps; ainc_c = i_actinc;
+    end else begin
+      act_c = act_q; ph_c = ph_q; cnt_c = cnt_q; k_c = k_q; gs_c = gs_q; t_c = t_q;
+      rep_c = rep_q; wb_c = wb_q; bp_c = bp_q; mb_c = mb_q; mc_c = mc_q; ab_c = ab_q;
+      ay_c = ay_q; ob_c = ob_q; accld_c = accld_q; wrst_c = wrst_q; ks_c = ks_q;
+      ainc_c = ainc_q;
+    end
+  end
+
+  // ---- per-cycle actions and next state
+  logic        term, lastrep_end, step_end, grp_end, glast;
+  logic [31:0] wbyte_last, act_need;
+  logic        rng_err;
+  logic [31:0] colw;            // ACC word of the column being moved
+  logic        act_d; logic [1:0] ph_d; logic [15:0] cnt_d, k_d, gs_d; logic [2:0] t_d;
+  logic [11:0] rep_d; logic [31:0] wb_d, bp_d, mb_d, mc_d, ab_d, ay_d, ob_d;
+  logic        bad_start; logic [7:0] bad_code;
+
+  always_comb begin
+    term     = act_c && ph_c == PH_TERM;
+    step_end = term && t_c == terms_q - 3'd1;
+    grp_end  = step_end && (gs_c == gsteps_q - 16'd1 || k_c == ks_c - 16'd1);
+    glast    = grp_end;
+    colw     = ob_c + 32'(cnt_c - ((ph_c == PH_DRAIN) ? 16'(CP) : 16'd0)) * R;
+    lastrep_end = act_c && ph_c == PH_DRAIN && cnt_c == 16'(CP + C - 1) && rep_c == 12'd1;
+
+    // range checks of this cycle's accesses
+    wbyte_last = wb_c + ((bp_c + 32'(sb_q) - 32'd1) >> 3);
+    act_need   = ay_c + (sparse_q ? 32'(2 * CL) : 32'(CL));
+    rng_err = 1'b0;
+    if (term) begin
+      if (wbyte_last >= WGT_BYTES) rng_err = 1'b1;
+      if (mc_c + R > META_ENTS) rng_err = 1'b1;
+      if (act_need > ACT_WORDS * CL) rng_err = 1'b1;
+    end
+    if (act_c && (ph_c == PH_LD || (ph_c == PH_DRAIN && cnt_c >= 16'(CP)))) begin
+      if (colw + R > ACC_WORDS) rng_err = 1'b1;
+    end
+
+    act_d = act_c; ph_d = ph_c; cnt_d = cnt_c; k_d = k_c; gs_d = gs_c; t_d = t_c;
+    rep_d = rep_c; wb_d = wb_c; bp_d = bp_c; mb_d = mb_c; mc_d = mc_c; ab_d = ab_c;
+    ay_d = ay_c; ob_d = ob_c;
+    if (act_c) begin
+      case (ph_c)
+        PH_LD: begin
+          cnt_d = cnt_c + 16'd1;
+          if (cnt_c == 16'(C - 1)) begin ph_d = PH_TERM; cnt_d = '0; end
+        end
+        PH_TERM: begin
+          t_d = t_c + 3'd1;
+          if (step_end) begin
+            t_d  = '0;
+            k_d  = k_c + 16'd1;
+            bp_d = bp_c + 32'(sb_q);
+            ay_d = ay_c + (sparse_q ? 32'(2 * CL) : 32'(CL));
+            gs_d = gs_c + 16'd1;
+            if (grp_end) begin gs_d = '0; mc_d = mc_c + R; end
+            if (k_c == ks_c - 16'd1) begin ph_d = PH_DRAIN; cnt_d = '0; end
+          end
+        end
+        default: begin  // PH_DRAIN
+          cnt_d = cnt_c + 16'd1;
+          if (cnt_c == 16'(CP + C - 1)) begin
+            if (rep_c == 12'd1) begin
+              act_d = 1'b0;
+            end else begin
+              rep_d = rep_c - 12'd1;
+              ph_d  = accld_c ? PH_LD : PH_TERM;
+              cnt_d = '0; k_d = '0; gs_d = '0; t_d = '0; bp_d = '0;
+              ob_d  = ob_c + R * C;
+              wb_d  = wrst_c ? wb_c : wb_c + ((bp_c + 32'd7) >> 3);
+              mb_d  = wrst_c ? mb_c : mc_c;
+              mc_d  = wrst_c ? mb_c : mc_c;
+              ab_d  = ab_c + 32'(ainc_c);
+              ay_d  = (ab_c + 32'(ainc_c)) * CL;
+            end
+          end
+        end
+      endcase
+    end
+
+    // start-cycle legality
+    bad_start = 1'b0; bad_code = bm_isa_pkg::ERR_NONE;
+    if (start_i && f_op == bm_isa_pkg::OP_CONFIG && cfg_bad) begin
+      bad_start = 1'b1; bad_code = bm_isa_pkg::ERR_CONFIG;
+    end
+    if (is_cmp) begin
+      if (!cfg_v_q) begin
+        bad_start = 1'b1; bad_code = bm_isa_pkg::ERR_CONFIG;
+      end else if (i_ksteps == 16'd0 || i_reps == 12'd0) begin
+        bad_start = 1'b1; bad_code = bm_isa_pkg::ERR_FIELD;
+      end
+    end
+  end
+
+  assign err_o      = bad_start || (act_c && rng_err && !bad_start);
+  assign err_code_o = bad_start ? bad_code : bm_isa_pkg::ERR_SP_RANGE;
+  assign last_o     = (start_i && f_op == bm_isa_pkg::OP_CONFIG) || lastrep_end;
+  assign busy_o     = act_q;
+  assign step_o     = term;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cfg_v_q <= 1'b0; bits_q <= 4'd1; terms_q <= 3'd1; dmode_q <= 1'b0; offset_q <= 1'b0;
+      sparse_q <= 1'b0; zp_q <= 1'b0; sel_q <= 1'b0; abits_q <= 4'd8; gsteps_q <= 16'd1;
+      sb_q <= 16'(R * L);
+      act_q <= 1'b0; ph_q <= PH_LD; cnt_q <= '0; k_q <= '0; gs_q <= '0; t_q <= '0;
+      rep_q <= '0; wb_q <= '0; bp_q <= '0; mb_q <= '0; mc_q <= '0; ab_q <= '0; ay_q <= '0;
+      ob_q <= '0; accld_q <= 1'b0; wrst_q <= 1'b0; ks_q <= '0; ainc_q <= '0;
+    end else if (clr_i || err_o) begin
+      if (clr_i) cfg_v_q <= 1'b0;
+      act_q <= 1'b0;
+    end else begin
+      if (start_i && f_op == bm_isa_pkg::OP_CONFIG) begin
+        cfg_v_q <= 1'b1; bits_q <= i_bits; terms_q <= i_terms; dmode_q <= i_dmode;
+        offset_q <= i_offset; sparse_q <= i_sparse; zp_q <= i_zp; sel_q <= i_sel;
+        abits_q <= i_abits; gsteps_q <= i_gsteps;
+        sb_q <= 16'(R * L) * 16'(i_bits + (i_sparse ? 4'd2 : 4'd0));
+      end
+      act_q <= act_d; ph_q <= ph_d; cnt_q <= cnt_d; k_q <= k_d; gs_q <= gs_d; t_q <= t_d;
+      rep_q <= rep_d; wb_q <= wb_d; bp_q <= bp_d; mb_q <= mb_d; mc_q <= mc_d; ab_q <= ab_d;
+      ay_q <= ay_d; ob_q <= ob_d; accld_q <= accld_c; wrst_q <= wrst_c; ks_q <= ks_c;
+      ainc_q <= ainc_c;
+    end
+  end
+
+  // ---- scratchpad reads of this cycle
+  assign wre_o    = term;
+  assign wraddr_o = wb_c + (bp_c >> 3);
+  assign mre_o    = term;
+  assign mraddr_o = mc_c << 1;
+  assign are_o    = term;
+  assign araddr_o = ay_c;
+  assign cre_o    = act_c && ph_c == PH_LD;
+  assign craddr_o = colw << 2;
+
+  // ---- stage 1 / 2 pipeline
+  logic          v1_q, first1_q, t01_q, glast1_q, dq2_q, ld1_q;
+  logic [TW-1:0] t1_q;
+  logic [2:0]    boff1_q;
+  logic [15:0]   ldc1_q;
+  logic [R*16-1:0] meta2_q;
+  logic          clr_a;
+
+  assign clr_a = term && !accld_c && k_c == 16'd0 && t_c == 3'd0;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      v1_q <= 1'b0; first1_q <= 1'b0; t01_q <= 1'b0; glast1_q <= 1'b0; dq2_q <= 1'b0;
+      ld1_q <= 1'b0; t1_q <= '0; boff1_q <= '0; ldc1_q <= '0; meta2_q <= '0;
+    end else begin
+      v1_q     <= term && !err_o;
+      first1_q <= t_c == 3'd0 && gs_c == 16'd0;
+      t01_q    <= t_c == 3'd0;
+      glast1_q <= glast && !err_o;
+      t1_q     <= TW'(t_c);
+      boff1_q  <= bp_c[2:0];
+      ld1_q    <= act_c && ph_c == PH_LD && !err_o;
+      ldc1_q   <= cnt_c;
+      dq2_q    <= glast1_q;
+      meta2_q  <= mrdata_i[R*16-1:0];
+    end
+  end
+
+  // ---- the array
+  logic [R*L*MAXB-1:0] code;
+  logic [R*L*2-1:0]    idx;
+  logic [C-1:0]        ldv;
+  logic [R*C*32-1:0]   acc;
+
+  bm_wslots #(.NS(R*L), .MAXB(MAXB), .WINB(WLB*8)) u_slots (
+    .win_i(wrdata_i), .boff_i(boff1_q), .bits_i(bits_q), .sparse_i(sparse_q),
+    .code_o(code), .idx_o(idx));
+
+  always_comb begin
+    for (int c = 0; c < C; c++) ldv[c] = ld1_q && ldc1_q == 16'(c);
+  end
+
+  bm_array #(.R(R), .C(C), .L(L), .MAXB(MAXB), .MT(MT), .TB(TB), .TW(TW), .TABB(TABB)) u_array (
+    .clk_i, .rst_ni, .bits_i(bits_q), .dmode_i(dmode_q), .offset_i(offset_q),
+    .sparse_i(sparse_q), .sel_i(sel_q), .zp_i(zp_q), .abits_i(abits_q), .tab_i,
+    .v_i(v1_q), .first_i(first1_q), .t0_i(t01_q), .t_i(t1_q), .code_i(code), .idx_i(idx),
+    .meta1_i(mrdata_i[R*16-1:0]), .act_i(ardata_i[2*CL*8-1:0]),
+    .dq_i(dq2_q), .meta2_i(meta2_q), .clr_i(clr_a), .ld_i(ldv),
+    .ld_data_i(crdata_i[R*32-1:0]), .acc_o(acc), .nsat_o);
+
+  // ---- write-back of column cnt-CMP_PIPE
+  logic [15:0] wc;
+  always_comb begin
+    wc = cnt_c - 16'(CP);
+    cwe_o    = act_c && ph_c == PH_DRAIN && cnt_c >= 16'(CP) && !rng_err;
+    cwaddr_o = colw << 2;
+    cwdata_o = '0;
+    for (int c = 0; c < C; c++) begin
+      if (wc == 16'(c)) cwdata_o[R*32-1:0] = acc[c*R*32 +: R*32];
+    end
+    cwmask_o = '0;
+    cwmask_o[4*R-1:0] = '1;
+  end
+endmodule

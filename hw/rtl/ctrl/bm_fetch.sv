@@ -1,0 +1,97 @@
+// bm_fetch: instruction fetch into a FETCH_DEPTH-entry buffer. When the
+// buffer is empty (all dispatched), FINISH has not been dispatched and
+// instructions remain, it requests the read channel for
+// n = min(FETCH_DEPTH, INSN_COUNT - pc, instructions before the next 4 KiB
+// boundary) instructions. The buffer becomes valid in the cycle after the
+// burst's last beat; the dispatcher takes one instruction per cycle.
+module bm_fetch #(
+  parameter int unsigned DW = 16,
+  parameter int unsigned FD = 16
+) (
+  input  logic            clk_i,
+  input  logic            rst_ni,
+  input  logic            clr_i,
+  input  logic            en_i,        // running, no error, FINISH not dispatched
+  input  logic [63:0]     insn_addr_i,
+  input  logic [31:0]     insn_count_i,
+  output logic            ar_req_o,
+  output logic [63:0]     ar_addr_o,
+  output logic [7:0]      ar_len_o,
+  input  logic            ar_gnt_i,
+  input  logic            r_valid_i,   // a beat of the fetch burst
+  input  logic [DW*8-1:0] r_data_i,
+  input  logic            r_last_i,
+  input  logic            r_err_i,
+  output logic            avail_o,
+  output logic [127:0]    insn_o,
+  output logic [31:0]     pc_o,
+  input  logic            take_i,
+  output logic            busy_o,      // a fetch burst is in flight
+  output logic            exhausted_o, // buffer empty and pc == INSN_COUNT
+  output logic            err_o        // error response (after the last beat)
+);
+  localparam int unsigned OB  = $clog2(DW);
+  localparam int unsigned CH  = DW >= 16 ? DW / 16 : 1;  // slots per beat (DW >= 16)
+  localparam int unsigned NSL = FD + CH;                  // 16-byte slots
+  localparam int unsigned BB  = NSL * 16;                 // buffer bytes
+  localparam int unsigned SW  = $clog2(NSL + 1);
+
+  logic [BB*8-1:0] buf_q;
+  logic [SW-1:0]   n_q, rd_q, ph_q;     // valid insns, next to dispatch, slot phase
+  logic [31:0]     pc_q, hpc_q;         // next to fetch, pc of the head
+  logic            infl_q, rerr_q;
+  logic [15:0]     bi_q;                // beat index
+  logic [SW-1:0]   fn_q;
+
+  logic [63:0] addr;
+  logic [31:0] left, n4k, nfetch;
+  logic [63:0] yend;
+  always_comb begin
+    addr   = {insn_addr_i[63:4], 4'h0} + {28'h0, pc_q, 4'h0};
+    left   = insn_count_i - pc_q;
+    n4k    = (32'h1000 - {20'h0, addr[11:0]}) >> 4;
+    nfetch = FD;
+    if (left < nfetch) nfetch = left;
+    if (n4k < nfetch) nfetch = n4k;
+    yend   = addr + {28'h0, nfetch, 4'h0};
+    ar_req_o  = en_i && rd_q == n_q && !infl_q && pc_q < insn_count_i;
+    ar_addr_o = {addr[63:OB], {OB{1'b0}}};
+    ar_len_o  = 8'(((yend + 64'(DW - 1)) >> OB) - (addr >> OB) - 64'd1);
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      buf_q <= '0; n_q <= '0; rd_q <= '0; ph_q <= '0; pc_q <= '0; hpc_q <= '0;
+      infl_q <= 1'b0; rerr_q <= 1'b0; bi_q <= '0; fn_q <= '0;
+    end else if (clr_i) begin
+      n_q <= '0; rd_q <= '0; pc_q <= '0; hpc_q <= '0; infl_q <= 1'b0; rerr_q <= 1'b0;
+    end else begin
+      if (ar_req_o && ar_gnt_i) begin
+        infl_q <= 1'b1;
+        bi_q   <= '0;
+        fn_q   <= SW'(nfetch);
+        ph_q   <= SW'(addr[OB-1:0] >> 4);
+        hpc_q  <= pc_q;
+        pc_q   <= pc_q + nfetch;
+      end
+      if (take_i) rd_q <= rd_q + 1'b1;
+      if (r_valid_i && infl_q) begin
+        buf_q[bi_q*DW*8 +: DW*8] <= r_data_i;
+        bi_q <= bi_q + 16'd1;
+        if (r_err_i) rerr_q <= 1'b1;
+        if (r_last_i) begin
+          infl_q <= 1'b0;
+          n_q <= fn_q;
+          rd_q <= '0;
+        end
+      end
+    end
+  end
+
+  assign avail_o     = rd_q != n_q && !rerr_q;
+  assign insn_o      = buf_q[(32'(ph_q) + 32'(rd_q)) * 128 +: 128];
+  assign pc_o        = hpc_q + 32'(rd_q);
+  assign busy_o      = infl_q;
+  assign exhausted_o = rd_q == n_q && !infl_q && pc_q >= insn_count_i;
+  assign err_o       = r_valid_i && infl_q && r_last_i && (r_err_i || rerr_q);
+endmodule

@@ -1,0 +1,84 @@
+// bm_spad: byte-addressed scratchpad with window access. Lines of LB bytes
+// alternate between two banks (even lines in bank 0, odd lines in bank 1), so
+// the LB-byte window starting at ANY byte address is one line of each bank.
+// Write: up to LB bytes (wmask_i, byte k lands at waddr_i + k), committed at
+// the clock edge. Read: NRD independent ports, each returns the LB-byte
+// window at raddr one cycle later (latency 1, throughput 1/cycle). No
+// bounds checks: callers check ranges (the ISA legality rules) first.
+module bm_spad #(
+  parameter int unsigned LB    = 16,   // line bytes (power of two, >= 2)
+  parameter int unsigned BYTES = 1024, // capacity in bytes
+  parameter int unsigned AW    = 24,   // byte-address bits
+  parameter int unsigned NRD   = 1     // read ports
+) (
+  input  logic              clk_i,
+  input  logic              we_i,
+  input  logic [AW-1:0]     waddr_i,
+  input  logic [LB*8-1:0]   wdata_i,
+  input  logic [LB-1:0]     wmask_i,
+  input  logic [NRD-1:0]    re_i,
+  input  logic [NRD*AW-1:0] raddr_i,
+  output logic [NRD*LB*8-1:0] rdata_o
+);
+  localparam int unsigned OB    = $clog2(LB);
+  localparam int unsigned LINES = (BYTES + LB - 1) / LB;
+  localparam int unsigned DEPTH = LINES / 2 + 1;
+  localparam int unsigned IW    = $clog2(DEPTH);
+  localparam int unsigned LW    = AW - OB;  // line-number bits
+
+  // ---- write: place the window across line n (low half) and n+1 (high half)
+  logic [LW-1:0]     wline;
+  logic [2*LB*8-1:0] wimg;
+  logic [2*LB-1:0]   wimask;
+  logic [IW-1:0]     widx0, widx1;
+  logic [LB*8-1:0]   wd0, wd1;
+  logic [LB-1:0]     wm0, wm1;
+
+  always_comb begin
+    wline  = waddr_i[AW-1:OB];
+    wimg   = {{(LB*8){1'b0}}, wdata_i} << {waddr_i[OB-1:0], 3'b000};
+    wimask = {{LB{1'b0}}, wmask_i} << waddr_i[OB-1:0];
+    if (!wline[0]) begin
+      widx0 = IW'(wline >> 1);
+      widx1 = IW'(wline >> 1);
+      wd0 = wimg[LB*8-1:0];       wm0 = wimask[LB-1:0];
+      wd1 = wimg[2*LB*8-1:LB*8];  wm1 = wimask[2*LB-1:LB];
+    end else begin
+      widx1 = IW'(wline >> 1);
+      widx0 = IW'((wline >> 1) + 1'b1);
+      wd1 = wimg[LB*8-1:0];       wm1 = wimask[LB-1:0];
+      wd0 = wimg[2*LB*8-1:LB*8];  wm0 = wimask[2*LB-1:LB];
+    end
+  end
+
+  // ---- read ports: each port has its own copy of both banks
+  for (genvar p = 0; p < NRD; p++) begin : g_port
+    logic [LW-1:0]   rline;
+    logic [IW-1:0]   ridx0, ridx1;
+    logic [LB*8-1:0] rd0, rd1;
+    logic [OB-1:0]   roff_q;
+    logic            rodd_q;
+    logic [2*LB*8-1:0] rimg;
+
+    assign rline = raddr_i[p*AW + OB +: LW];
+    assign ridx1 = IW'(rline >> 1);
+    assign ridx0 = rline[0] ? IW'((rline >> 1) + 1'b1) : IW'(rline >> 1);
+
+    bm_sram #(.WB(LB), .DEPTH(DEPTH), .IW(IW)) u_bank0 (
+      .clk_i, .we_i(we_i && (|wm0)), .waddr_i(widx0), .wdata_i(wd0), .wbe_i(wm0),
+      .re_i(re_i[p]), .raddr_i(ridx0), .rdata_o(rd0));
+    bm_sram #(.WB(LB), .DEPTH(DEPTH), .IW(IW)) u_bank1 (
+      .clk_i, .we_i(we_i && (|wm1)), .waddr_i(widx1), .wdata_i(wd1), .wbe_i(wm1),
+      .re_i(re_i[p]), .raddr_i(ridx1), .rdata_o(rd1));
+
+    always_ff @(posedge clk_i) begin
+      if (re_i[p]) begin
+        roff_q <= raddr_i[p*AW +: OB];
+        rodd_q <= rline[0];
+      end
+    end
+
+    assign rimg = (rodd_q ? {rd0, rd1} : {rd1, rd0}) >> {roff_q, 3'b000};
+    assign rdata_o[p*LB*8 +: LB*8] = rimg[LB*8-1:0];
+  end
+endmodule
