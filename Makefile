@@ -118,7 +118,7 @@ test: check-gen test-unit $(TEST_EXTRA)
 	@bash tests/summary.sh $(BUILD)
 
 # ---- main job ---------------------------------------------------------------
-run: $(BUILD)/bin/bitmill $(RUN_EXTRA)
+run: $(BUILD)/bin/bitmill sim-lib
 	@bash scripts/run.sh $(BUILD) $(DATA_DIR) $(CONFIG)
 
 clean:

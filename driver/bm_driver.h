@@ -62,6 +62,9 @@ int bm_kernel_run(const bm_backend *be, void *impl, const bm_run_args *a,
 /* Read and check the ID registers into info (id, version, hashes, shape). */
 int bm_kernel_identify(const bm_backend *be, void *impl, bm_dev_info *info, bm_err *err);
 
+/* 1 if the Verilator model of `preset` is built and loadable (sim://). */
+int bm_sim_available(const char *preset);
+
 /* Simple first-fit allocator over a device address range, shared by the
  * backends that manage their own memory (ref, sim, usb). */
 typedef struct bm_heap bm_heap;

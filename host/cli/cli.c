@@ -236,7 +236,8 @@ const char *cli_format_name(const bm_compile_opts *o, char *buf, size_t n)
 static const char *default_device(const bm_preset *p, char *buf, size_t n)
 {
     /* The Verilator model when this build has it, else the reference model. */
-    snprintf(buf, n, "%s://%s", bm_backend_find("sim") ? "sim" : "ref", p ? p->name : "default");
+    const char *name = p ? p->name : "default";
+    snprintf(buf, n, "%s://%s", bm_sim_available(name) ? "sim" : "ref", name);
     return buf;
 }
 
