@@ -32,6 +32,7 @@ struct bm_llama {
     float *att;             /* [max_seq] attention scores */
     int cap;                /* batch rows the buffers below hold */
     float *x, *xb, *xb2, *q, *k, *v, *hb, *hb2;
+    float *scores;          /* [cap][max_seq] batched attention */
 };
 
 int bm_linear_fp32(void *ctx, const char *name, const float *x, int M, int K, float *y,
@@ -74,6 +75,7 @@ void bm_llama_free(bm_llama *l)
     free(l->v);
     free(l->hb);
     free(l->hb2);
+    free(l->scores);
     free(l);
 }
 
@@ -156,7 +158,8 @@ static int grow(bm_llama *l, int n, bm_err *err)
     const size_t D = (size_t)l->c.dim, H = (size_t)l->c.hidden_dim, KV = (size_t)l->kv_dim;
     struct { float **p; size_t w; } b[] = {{&l->x, D},   {&l->xb, D},  {&l->xb2, D},
                                            {&l->q, D},   {&l->k, KV},  {&l->v, KV},
-                                           {&l->hb, H},  {&l->hb2, H}};
+                                           {&l->hb, H},  {&l->hb2, H},
+                                           {&l->scores, (size_t)l->max_seq}};
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++) {
         float *p = realloc(*b[i].p, (size_t)n * b[i].w * sizeof(float));
         if (!p)
@@ -202,6 +205,75 @@ static int lin(bm_llama *l, const char *name, const float *x, int M, int K, floa
     return rc;
 }
 
+/* One query token (decode): llama2.c's loop, scalar. */
+static void attend_one(bm_llama *l, const float *kc, const float *vc, int pos)
+{
+    const bm_model_cfg *c = &l->c;
+    const int KV = l->kv_dim, hd = c->head_dim, kv_mul = c->n_heads / c->n_kv_heads;
+    const float scale = 1.0f / sqrtf((float)hd);
+    const int T = pos + 1;
+    for (int h = 0; h < c->n_heads; h++) {
+        const float *q = l->q + (size_t)h * hd;
+        const size_t ko = (size_t)(h / kv_mul) * hd;
+        float *att = l->att, mx = -INFINITY, sum = 0.0f;
+        for (int t = 0; t < T; t++) {
+            const float *k = kc + (size_t)t * KV + ko;
+            float s = 0.0f;
+            for (int j = 0; j < hd; j++)
+                s += q[j] * k[j];
+            att[t] = s * scale;
+            if (att[t] > mx)
+                mx = att[t];
+        }
+        for (int t = 0; t < T; t++) {
+            att[t] = expf(att[t] - mx);
+            sum += att[t];
+        }
+        float *o = l->xb + (size_t)h * hd;
+        memset(o, 0, (size_t)hd * sizeof(float));
+        for (int t = 0; t < T; t++) {
+            const float *v = vc + (size_t)t * KV + ko;
+            const float a = att[t] / sum;
+            for (int j = 0; j < hd; j++)
+                o[j] += a * v[j];
+        }
+    }
+}
+
+/* A batch of n queries at pos..pos+n-1: per head, scores = Q K^T and
+ * out = P V as GEMMs over the cache (rows past a query's position are
+ * masked to zero probability). */
+static void attend_batch(bm_llama *l, const float *kc, const float *vc, int n, int pos)
+{
+    const bm_model_cfg *c = &l->c;
+    const int D = c->dim, KV = l->kv_dim, hd = c->head_dim, kv_mul = c->n_heads / c->n_kv_heads;
+    const float scale = 1.0f / sqrtf((float)hd);
+    const int T = pos + n;
+    float *S = l->scores;
+    for (int h = 0; h < c->n_heads; h++) {
+        const size_t ko = (size_t)(h / kv_mul) * hd;
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, T, hd, scale,
+                    l->q + (size_t)h * hd, D, kc + ko, KV, 0.0f, S, T);
+        for (int i = 0; i < n; i++) {
+            float *row = S + (size_t)i * T, mx = -INFINITY, sum = 0.0f;
+            const int Ti = pos + i + 1;
+            for (int t = 0; t < Ti; t++)
+                mx = row[t] > mx ? row[t] : mx;
+            for (int t = 0; t < Ti; t++) {
+                row[t] = expf(row[t] - mx);
+                sum += row[t];
+            }
+            const float inv = 1.0f / sum;
+            for (int t = 0; t < Ti; t++)
+                row[t] *= inv;
+            for (int t = Ti; t < T; t++)
+                row[t] = 0.0f;
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, hd, T, 1.0f, S, T,
+                    vc + ko, KV, 0.0f, l->xb + (size_t)h * hd, D);
+    }
+}
+
 int bm_llama_forward(bm_llama *l, const int *tokens, int n, int pos, float *logits,
                      bm_err *err)
 {
@@ -218,8 +290,6 @@ int bm_llama_forward(bm_llama *l, const int *tokens, int n, int pos, float *logi
     if (rc)
         return rc;
     const int D = c->dim, H = c->hidden_dim, KV = l->kv_dim, hd = c->head_dim;
-    const int kv_mul = c->n_heads / c->n_kv_heads;
-    const float scale = 1.0f / sqrtf((float)hd);
     for (int i = 0; i < n; i++)
         memcpy(l->x + (size_t)i * D, l->emb + (size_t)tokens[i] * D, (size_t)D * sizeof(float));
 
@@ -239,35 +309,10 @@ int bm_llama_forward(bm_llama *l, const int *tokens, int n, int pos, float *logi
             memcpy(vc + (size_t)(pos + i) * KV, l->v + (size_t)i * KV, (size_t)KV * sizeof(float));
         }
         /* Causal attention: token i sees cache positions 0..pos+i. */
-        for (int i = 0; i < n; i++) {
-            const int T = pos + i + 1;
-            for (int h = 0; h < c->n_heads; h++) {
-                const float *q = l->q + (size_t)i * D + (size_t)h * hd;
-                const size_t ko = (size_t)(h / kv_mul) * hd;
-                float *att = l->att, mx = -INFINITY, sum = 0.0f;
-                for (int t = 0; t < T; t++) {
-                    const float *k = kc + (size_t)t * KV + ko;
-                    float s = 0.0f;
-                    for (int j = 0; j < hd; j++)
-                        s += q[j] * k[j];
-                    att[t] = s * scale;
-                    if (att[t] > mx)
-                        mx = att[t];
-                }
-                for (int t = 0; t < T; t++) {
-                    att[t] = expf(att[t] - mx);
-                    sum += att[t];
-                }
-                float *o = l->xb + (size_t)i * D + (size_t)h * hd;
-                memset(o, 0, (size_t)hd * sizeof(float));
-                for (int t = 0; t < T; t++) {
-                    const float *v = vc + (size_t)t * KV + ko;
-                    const float a = att[t] / sum;
-                    for (int j = 0; j < hd; j++)
-                        o[j] += a * v[j];
-                }
-            }
-        }
+        if (n == 1)
+            attend_one(l, kc, vc, pos);
+        else
+            attend_batch(l, kc, vc, n, pos);
         if ((rc = lin(l, ly->name[W_O], l->xb, n, D, l->xb2, D, err)))
             return rc;
         for (size_t j = 0; j < (size_t)n * D; j++)
