@@ -8,6 +8,7 @@
 #include "bm_eval.h"
 
 #include <lapacke.h>
+#include <cblas.h>
 #include <math.h>
 
 /* Records sum x x^T per layer naively, in double, from the same forward. */
@@ -43,6 +44,8 @@ static int record_linear(void *ctx, const char *name, const float *x, int M, int
 int main(void)
 {
     const char *dir = bm_test_data_dir();
+    /* Tiny matrices: OpenBLAS threads only spin against each other here. */
+    openblas_set_num_threads(1);
     char p[1024];
     bm_err e = {0};
     bm_model m;

@@ -5,6 +5,7 @@
 #include "bm_test.h"
 #include "bm_llama.h"
 
+#include <cblas.h>
 #include <math.h>
 #include <time.h>
 
@@ -105,6 +106,8 @@ static void check_batched(bm_model *m, const bm_tokenizer *t)
 int main(void)
 {
     const char *dir = bm_test_data_dir();
+    /* Tiny matrices: OpenBLAS threads only spin against each other here. */
+    openblas_set_num_threads(1);
     char p[1024];
     bm_err e = {0};
     bm_model bin, gg;

@@ -84,7 +84,7 @@ int main(void)
     char s[400], dec[2048];
     for (int it = 0; it < 300; it++) {
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-        size_t len = 1 + (seed >> 33) % 300, kind = it % 3;
+        size_t len = 1 + (seed >> 33) % 120, kind = it % 3;
         if (kind == 0) { /* slice of real text */
             size_t off = (seed >> 20) % (tn - len);
             memcpy(s, text + off, len);
