@@ -111,7 +111,9 @@ $(BUILD)/asan/bin/test_%: tests/e2e/test_%.c $(BUILD)/lib/libbitmill_asan.a
 -include tests/fuzz/fuzz.mk
 
 # ---- tests ------------------------------------------------------------------
-test-unit: $(TESTS)
+# The end-to-end tests compare ref:// with sim:// on these presets.
+E2E_SIM := $(BUILD)/sim/default/libbmsim.so $(BUILD)/sim/odd/libbmsim.so
+test-unit: $(TESTS) $(if $(filter test_e2e%,$(notdir $(TESTS))),$(E2E_SIM))
 	@BM_TEST_LOG=$(BUILD)/test-logs bash tests/run.sh $(TESTS)
 
 test: check-gen test-unit $(TEST_EXTRA)
