@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libusb-1.0/libusb.h>
 
@@ -62,9 +63,17 @@ static int usb_send(void *ctx, const uint8_t *buf, size_t n, unsigned timeout_ms
     return BM_OK;
 }
 
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static int usb_recv(void *ctx, uint8_t *buf, size_t cap, size_t *got, unsigned timeout_ms, bm_err *err)
 {
     usb_tp *u = ctx;
+    uint64_t deadline = now_ms() + timeout_ms;
     *got = 0;
     for (;;) {
         if (u->leftn > u->lefto) {
@@ -75,18 +84,17 @@ static int usb_recv(void *ctx, uint8_t *buf, size_t cap, size_t *got, unsigned t
             return BM_OK;
         }
         u->leftn = u->lefto = 0;
+        uint64_t t = now_ms();
+        if (t >= deadline)
+            return bm_fail(err, BM_E_TIMEOUT, "usb: no data within %u ms", timeout_ms);
         int n = 0;
         size_t want = sizeof u->left - sizeof u->left % u->pkt;
-        int rc = libusb_bulk_transfer(u->h, u->ep_in, u->left, (int)want, &n, timeout_ms);
+        int rc = libusb_bulk_transfer(u->h, u->ep_in, u->left, (int)want, &n, (unsigned)(deadline - t));
         if (rc && rc != LIBUSB_ERROR_TIMEOUT)
             return usb_err(err, BM_E_IO, "bulk IN", rc);
         /* FTDI sends status-only packets every latency period; those carry
-         * no data, and a timeout with nothing left means no response. */
+         * no data, so keep reading until data or the deadline. */
         u->leftn = bm_ftdi_strip(u->left, (size_t)n, u->pkt);
-        if (!u->leftn && rc == LIBUSB_ERROR_TIMEOUT)
-            return bm_fail(err, BM_E_TIMEOUT, "usb: no data within %u ms", timeout_ms);
-        if (!u->leftn && n == 0)
-            return bm_fail(err, BM_E_TIMEOUT, "usb: no data within %u ms", timeout_ms);
     }
 }
 
