@@ -2,9 +2,11 @@
  * libxrt_coreutil (Debian libxrt-dev 2.13). Buffers are XRT buffer objects
  * (a table maps device address -> BO); a run goes through xrtKernelRun so
  * XRT's scheduler owns ap_start; STATUS and counters are then read from the
- * CU registers when the CU is opened exclusively. Needs option `xclbin`.
+ * CU registers when the CU is opened exclusively. Needs an xclbin: option
+ * `xclbin` or the URI form xrt://INDEX?xclbin=PATH.
  * XRT aborts the process when XILINX_XRT has no usable lib/ folder, so
  * bm_xrt_fix_env() runs before the first XRT call (see docs/deploy.md). */
+#include <ctype.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
@@ -353,15 +355,26 @@ static const bm_backend *self(void);
 
 static int xrt_open(const char *arg, const bm_dev_opts *o, void **impl, bm_dev_info *info, bm_err *err)
 {
-    char *end;
-    const char *s = arg && *arg ? arg : "0";
-    unsigned long idx = strtoul(s, &end, 10);
-    if (*end || idx > 255)
-        return bm_fail(err, BM_E_INVAL, "xrt://%s: expected a device index (xrt://0)", s);
+    /* "INDEX" or "INDEX?xclbin=PATH" (the query form lets a URI alone name
+     * the xclbin; it wins over o->xclbin). */
+    char uri[4096], *end;
+    snprintf(uri, sizeof uri, "%s", arg && *arg ? arg : "0");
     const char *xclbin = o ? o->xclbin : NULL;
+    char *q = strchr(uri, '?');
+    if (q) {
+        *q++ = 0;
+        if (strncmp(q, "xclbin=", 7) != 0 || !q[7])
+            return bm_fail(err, BM_E_INVAL, "xrt://%s: unknown query \"%s\" (only ?xclbin=PATH)", arg, q);
+        xclbin = q + 7;
+    }
+    const char *s = *uri ? uri : "0";
+    unsigned long idx = strtoul(s, &end, 10);
+    if (*end || idx > 255 || !isdigit((unsigned char)*s))
+        return bm_fail(err, BM_E_INVAL, "xrt://%s: expected a device index (xrt://0)", s);
     if (!xclbin || !*xclbin)
-        return bm_fail(err, BM_E_NODEV, "xrt://%lu: no xclbin given (option xclbin=PATH; "
-                       "for a card-less check write one with tests/xrt/gen_xclbin)", idx);
+        return bm_fail(err, BM_E_NODEV, "xrt://%lu: no xclbin given (set option xclbin, or use "
+                       "xrt://%lu?xclbin=PATH; for a card-less check write one with tests/xrt/gen_xclbin)",
+                       idx, idx);
     FILE *f = fopen(xclbin, "rb");
     if (!f)
         return bm_fail(err, BM_E_NODEV, "xrt://%lu: cannot read xclbin %s: %s", idx, xclbin, strerror(errno));

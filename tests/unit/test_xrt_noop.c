@@ -132,6 +132,16 @@ static void test_noop_flow(void)
     be->mem_free(d, act);
     be->mem_free(d, insn);
     be->close(d);
+
+    /* the URI alone can name the xclbin */
+    char uri[400];
+    snprintf(uri, sizeof uri, "0?xclbin=%s", xclbin);
+    rc = be->open(uri, NULL, &d, &info, &e);
+    CHECK(rc == BM_OK, "open xrt://%s: %s", uri, e.msg);
+    if (!rc)
+        be->close(d);
+    CHECK_EQ_INT(be->open("0?bitstream=x", NULL, &d, &info, &e), BM_E_INVAL);
+    CHECK_EQ_INT(be->open("zero", &o, &d, &info, &e), BM_E_INVAL);
 }
 
 int main(void)
