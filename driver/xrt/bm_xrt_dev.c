@@ -100,8 +100,7 @@ int bm_xrt_fix_env(char *note, size_t note_n, bm_err *err)
                        "(remove it, or set XILINX_XRT to a folder whose lib/ holds libxrt_core.so.2)",
                        cur ? cur : "(unset)", link, libdir);
     if (note && note_n)
-        snprintf(note, note_n, "XILINX_XRT was %s%s%s, set to %s", cur ? "\"" : "",
-                 cur ? cur : "unset", cur ? "\"" : "", root);
+        snprintf(note, note_n, "XILINX_XRT=%s (was %s)", root, cur ? cur : "unset");
     if (setenv("XILINX_XRT", root, 1))
         return bm_fail(err, BM_E_NOMEM, "xrt: setenv failed");
     return BM_OK;
@@ -430,10 +429,25 @@ static int xrt_open(const char *arg, const bm_dev_opts *o, void **impl, bm_dev_i
             return bm_wrap(err, "xrt://%lu", idx);
         }
     }
-    /* noop: the shim has no register file, so no ID check (info->id stays 0). */
+    /* noop: the shim has no register file, so nothing can be identified; the
+     * host flow still needs a preset, so report the requested one (ID stays
+     * 0 to show it was not read from a device). */
+    if (d->noop) {
+        const char *pn = o && o->preset ? o->preset : "default";
+        const bm_preset *p = bm_preset_find(pn);
+        if (!p) {
+            xrt_close(d);
+            return bm_fail(err, BM_E_NODEV, "xrt://%lu: no such preset \"%s\"", idx, pn);
+        }
+        info->version = BM_ISA_VERSION;
+        info->isa_hash = BM_ISA_HASH;
+        info->preset_hash = p->hash;
+        info->shape = p->rows | p->cols << 8 | p->lanes << 16 | p->max_bits << 24 | p->max_terms << 28;
+        info->preset = p;
+    }
     snprintf(info->backend, sizeof info->backend, "xrt");
-    snprintf(info->desc, sizeof info->desc, "XRT device %lu%s%s%s%.60s", idx,
-             d->noop ? " (noop: nothing computes)" : "",
+    snprintf(info->desc, sizeof info->desc, "XRT device %lu%s%s%s%.62s", idx,
+             d->noop ? " (noop, preset assumed)" : "",
              d->exclusive ? "" : " (CU shared: no counters)", note[0] ? "; " : "", note);
     /* A card's bank sizes live in its xclbin; allocation fails when full. */
     info->mem_bytes = d->noop ? BM_XCLBIN_BANK_KB << 10 : 0;
