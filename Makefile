@@ -123,6 +123,9 @@ test: check-gen test-unit $(TEST_EXTRA)
 run: $(BUILD)/bin/bitmill sim-lib
 	@bash scripts/run.sh $(BUILD) $(DATA_DIR) $(CONFIG)
 
+accuracy: $(BUILD)/bin/bitmill
+	@bash scripts/accuracy.sh $(BUILD) $(DATA_DIR)
+
 clean:
 	rm -rf $(BUILD)
 

@@ -1,6 +1,8 @@
 /* Option parsing and shared helpers for the bitmill CLI; see cli.h. */
 #include "cli.h"
 
+#include "bm_calib.h"
+
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +64,7 @@ int cli_parse(int argc, char **argv, int first, cli_opts *o, const char *usage)
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) { NEED(); o->out = v;
         } else if (!strcmp(a, "--steps")) { INT(o->steps);
         } else if (!strcmp(a, "--max-tokens")) { INT(o->max_tokens);
+        } else if (!strcmp(a, "--skip-tokens")) { INT(o->skip_tokens);
         } else if (!strcmp(a, "--window")) { INT(o->window);
         } else if (!strcmp(a, "--m")) { INT(o->m);
         } else if (!strcmp(a, "--seed")) { INT(o->seed);
@@ -104,6 +107,7 @@ int cli_parse(int argc, char **argv, int first, cli_opts *o, const char *usage)
             else if (!strcmp(v, "int-asym")) o->co.q.dtype = BM_DT_INT_ASYM;
             else if (!strcmp(v, "bitmod")) o->co.q.dtype = BM_DT_BITMOD;
             else if (!strcmp(v, "abq")) o->co.q.dtype = BM_DT_ABQ;
+            else if (!strcmp(v, "fp32")) o->fp32 = 1;
             else {
                 fprintf(stderr, "bitmill: --dtype must be int, int-asym, bitmod or abq\n");
                 return EXIT_USAGE;
@@ -241,6 +245,45 @@ static const char *default_device(const bm_preset *p, char *buf, size_t n)
     return buf;
 }
 
+/* Dense-valued 2:4 pruning of the model's selected tensors, in place. */
+static int prune_fp32(const cli_opts *o, bm_model *m, char *fmt, size_t fn, bm_err *err)
+{
+    static const char *pr[] = {"", "magnitude", "wanda", "sparsegpt"};
+    bm_calib cal = {0};
+    int rc = BM_OK, needH = o->co.prune != BM_PRUNE_MAGNITUDE;
+    if (needH)
+        rc = bm_calib_collect(m, &m->tok, o->co.calib_text, o->co.calib_seqs ? o->co.calib_seqs : 16,
+                              o->co.calib_len ? o->co.calib_len : 256, &cal, err);
+    for (int i = 0; i < m->n_tensors && !rc; i++) {
+        bm_tensor *t = &m->tensors[i];
+        if (!bm_compile_selects(t->name, o->co.classifier))
+            continue;
+        const bm_calib_layer *cl = needH ? bm_calib_find(&cal, t->name) : NULL;
+        if (needH && !cl) {
+            rc = bm_fail(err, BM_E_INVAL, "no calibration statistics for %s", t->name);
+            break;
+        }
+        size_t nk = (size_t)t->rows * t->cols;
+        uint8_t *keep = malloc(nk);
+        float *w = malloc(sizeof(float) * nk);
+        if (!keep || !w)
+            rc = bm_fail(err, BM_E_NOMEM, "out of memory");
+        else if (o->co.prune == BM_PRUNE_SPARSEGPT)
+            rc = bm_sparsegpt_24(t->data, t->rows, t->cols, cl->H, w, keep, err);
+        else if (!(rc = bm_prune_24_mask(t->data, t->rows, t->cols, o->co.prune, cl ? cl->H : NULL, keep, err)))
+            for (size_t j = 0; j < nk; j++)
+                w[j] = keep[j] ? t->data[j] : 0.0f;
+        if (!rc)
+            memcpy(t->data, w, sizeof(float) * nk);
+        free(keep);
+        free(w);
+    }
+    if (needH)
+        bm_calib_free(&cal);
+    snprintf(fmt, fn, "fp32 2:4-%s", pr[o->co.prune]);
+    return rc;
+}
+
 int cli_session_open(cli_opts *o, cli_session *s, bm_err *err)
 {
     static char devbuf[64];
@@ -267,6 +310,12 @@ int cli_session_open(cli_opts *o, cli_session *s, bm_err *err)
     if ((rc = cli_open_model(o, &s->model, err)))
         return rc;
     s->m = &s->model;
+    if (o->fp32) {
+        if (o->device)
+            return bm_fail(err, BM_E_INVAL, "--dtype fp32 runs on the host; drop --device");
+        snprintf(s->fmt, sizeof s->fmt, "fp32%s", o->co.prune ? " 2:4" : "");
+        return o->co.prune ? prune_fp32(o, s->m, s->fmt, sizeof s->fmt, err) : BM_OK;
+    }
     if (o->device) {
         s->device = o->device;
         if ((rc = bm_dev_open(o->device, NULL, &s->dev, err)) ||

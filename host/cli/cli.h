@@ -17,7 +17,8 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_DEVICE = 3, EXIT_INPUT =
 
 typedef struct cli_opts {
     const char *model, *tokenizer, *device, *prompt, *text, *layer, *out, *gemm, *preset;
-    int steps, max_tokens, window, m, json, quiet, seed;
+    int steps, max_tokens, window, m, json, quiet, seed, skip_tokens;
+    int fp32;                 /* --dtype fp32: keep fp32 weights (only pruning applies) */
     bm_compile_opts co;       /* weight format, method, pruning (preset set later) */
     const char *dtype_name, *calib_path;
     char *calib_buf;          /* contents of --calib, owned */
@@ -58,7 +59,8 @@ int cmd_compile(int argc, char **argv);
 #define CLI_QUANT_HELP \
     "  --device URI        run linear layers on a device: ref://[preset], sim://[preset],\n" \
     "                      xrt://N, usb://[VID:PID] (default: fp32 on the host)\n" \
-    "  --dtype T           int | int-asym | bitmod | abq   (default bitmod)\n" \
+    "  --dtype T           int | int-asym | bitmod | abq | fp32 (default bitmod;\n" \
+    "                      fp32 = no quantization, only pruning, on the host)\n" \
     "  --bits B            weight bits (default 4; abq: 2)\n" \
     "  --group G           weights per group along K (default 32; 0 = per channel)\n" \
     "  --sparsity S        none | 2:4\n" \

@@ -13,6 +13,8 @@ static const char usage[] =
     "  --text FILE         evaluation text (e.g. $DATA_DIR/tinystories_val.txt)\n"
     "  --max-tokens N      score at most N tokens (default: all)\n"
     "  --window W          window length (default 256)\n"
+    "  --skip-tokens N     start after the first N text tokens (e.g. the calibration\n"
+    "                      span: 16 x 255 = 4080 tokens for --calib with defaults)\n"
     CLI_QUANT_HELP
     "  --json              print {perplexity, tokens, cycles, bits_per_weight, ...}\n";
 
@@ -42,15 +44,15 @@ int cmd_eval(int argc, char **argv)
     if (ss.off)
         bm_llama_set_linear(l, bm_offload_linear, ss.off);
     const char *fmt = ss.fmt;
-    rc = bm_eval_ppl(l, &ss.m->tok, text, o.max_tokens, o.window, o.window, o.quiet ? NULL : cli_progress,
+    rc = bm_eval_ppl_from(l, &ss.m->tok, text, o.skip_tokens, o.max_tokens, o.window, o.window, o.quiet ? NULL : cli_progress,
                      NULL, &ppl, &scored, &err);
     if (rc)
         goto out;
     const bm_offload_stats *st = ss.off ? bm_offload_get_stats(ss.off) : NULL;
     if (o.json)
         printf("{\"model\":\"%s\",\"text\":\"%s\",\"format\":\"%s\",\"device\":\"%s\",\"perplexity\":%.4f,"
-               "\"tokens\":%ld,\"window\":%d,\"cycles\":%llu,\"bits_per_weight\":%.4f}\n",
-               o.model, o.text, fmt, ss.device ? ss.device : "host-fp32", ppl, scored, o.window,
+               "\"tokens\":%ld,\"skip_tokens\":%d,\"window\":%d,\"cycles\":%llu,\"bits_per_weight\":%.4f}\n",
+               o.model, o.text, fmt, ss.device ? ss.device : "host-fp32", ppl, scored, o.skip_tokens, o.window,
                (unsigned long long)(st ? st->cycles : 0), st ? st->bits_per_weight : 32.0);
     else
         printf("perplexity %.4f over %ld tokens (window %d, %s%s%s)\n", ppl, scored, o.window, fmt,
