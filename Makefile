@@ -130,9 +130,18 @@ clean:
 	rm -rf $(BUILD)
 
 PREFIX ?= /usr/local
+# The public header and the headers it includes.
+PUBLIC_HDRS := host/lib/bitmill.h driver/bm_driver.h driver/ref/bm_engine.h common/bm_err.h \
+               common/gen/bm_presets.h common/gen/bm_regs.h common/gen/bm_isa.h
 install: all
 	install -d $(PREFIX)/bin $(PREFIX)/lib/pkgconfig $(PREFIX)/include/bitmill
 	install -m 755 $(BUILD)/bin/bitmill $(PREFIX)/bin/
 	install -m 644 $(BUILD)/lib/libbitmill.a $(PREFIX)/lib/
-	install -m 644 host/lib/bitmill.h common/bm_err.h $(PREFIX)/include/bitmill/
+	install -m 644 $(PUBLIC_HDRS) $(PREFIX)/include/bitmill/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' host/lib/bitmill.pc.in > $(PREFIX)/lib/pkgconfig/bitmill.pc
+
+# Install into a scratch prefix and build a program against it with pkg-config.
+test-install:
+	@rm -rf $(BUILD)/install && $(MAKE) -s install PREFIX=$(abspath $(BUILD)/install) >/dev/null
+	@bash tests/install/check.sh $(BUILD)
+TEST_EXTRA += test-install
