@@ -201,9 +201,8 @@ static int await(bm_proto *p, uint8_t op, uint8_t seq, bm_frame *resp, size_t *h
 }
 
 /* Status and size of a matching response; copies its payload to out. */
-static int check(const bm_proto *p, const bm_frame *req, const bm_frame *r, void *out, size_t want, bm_err *err)
+static int check(const bm_frame *req, const bm_frame *r, void *out, size_t want, bm_err *err)
 {
-    (void)p;
     if (r->status == BM_PST_BAD_ADDR)
         return bm_fail(err, BM_E_RANGE, "usb: bridge rejected %s at 0x%llx (+%u): bad address",
                        op_name(req->op), (unsigned long long)req->addr, req->len);
@@ -250,7 +249,7 @@ static int xact(bm_proto *p, bm_frame *req, void *out, size_t want, bm_err *err)
             continue;
         if (rc)
             return rc;
-        rc = check(p, req, &r, out, want, err);
+        rc = check(req, &r, out, want, err);
         memmove(p->rx, p->rx + hold, p->rxn - hold);
         p->rxn -= hold;
         return rc;

@@ -372,7 +372,7 @@ static int xrt_open(const char *arg, const bm_dev_opts *o, void **impl, bm_dev_i
         return bm_fail(err, BM_E_INVAL, "xrt://%s: expected a device index (xrt://0)", s);
     if (!xclbin || !*xclbin)
         return bm_fail(err, BM_E_NODEV, "xrt://%lu: no xclbin given (set option xclbin, or use "
-                       "xrt://%lu?xclbin=PATH; for a card-less check write one with tests/xrt/gen_xclbin)",
+                       "xrt://%lu?xclbin=PATH; for a card-less check: make noop-xclbin)",
                        idx, idx);
     FILE *f = fopen(xclbin, "rb");
     if (!f)

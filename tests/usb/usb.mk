@@ -1,5 +1,8 @@
-# USB tests that need more than the unit-test link line. Included by the
-# top-level Makefile.
+# Device-backend targets that need more than the unit-test link line (the
+# only make fragment of the xrt/usb backends). Included by the top Makefile.
+#   make noop-xclbin         $(BUILD)/xrt/bitmill_noop.xclbin: metadata-only
+#                            xclbin from bitstreams/alveo/kernel.xml for
+#                            XCL_EMULATION_MODE=noop (docs/deploy.md)
 #   make test-usb-umockdev   the libusb transport against an emulated FT2232H:
 #                            umockdev device description tests/usb/ft2232h.umockdev
 #                            plus the usbfs ioctl handler in test_usb_umockdev.c;
@@ -32,3 +35,17 @@ test-usb-umockdev: $(USB_UMOCK_BIN)
 	    | sed 's/^test_usb_umockdev/usb-umockdev/' >> $(BUILD)/test-logs/summary.txt
 
 TEST_EXTRA += test-usb-umockdev
+
+# ---- metadata-only xclbin for the XRT noop flow ---------------------------------
+GEN_XCLBIN := $(BUILD)/bin/gen_xclbin
+
+$(GEN_XCLBIN): tests/xrt/gen_xclbin.c driver/xrt/bm_xclbin.c driver/xrt/bm_xclbin.h common/bm_err.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_R) -o $@ tests/xrt/gen_xclbin.c driver/xrt/bm_xclbin.c common/bm_err.c
+
+$(BUILD)/xrt/bitmill_noop.xclbin: $(GEN_XCLBIN) bitstreams/alveo/kernel.xml
+	@mkdir -p $(@D)
+	$(GEN_XCLBIN) $@ bitstreams/alveo/kernel.xml
+
+.PHONY: noop-xclbin
+noop-xclbin: $(BUILD)/xrt/bitmill_noop.xclbin
