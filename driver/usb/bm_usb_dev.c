@@ -49,9 +49,12 @@ int bm_usb_open_transport(bm_transport t, const char *uri, void **impl, bm_dev_i
         return bm_fail(err, BM_E_NOMEM, "out of memory");
     }
     int rc = bm_proto_ping(d->p, &d->bi, err);
-    if (rc) {
+    if (rc) { /* the USB device is there but no bridge answers: not a usable device */
         usb_close(d);
-        return bm_wrap(err, "usb://%s: the board's bridge does not answer PING", uri);
+        bm_wrap(err, "usb://%s: the board's bridge does not answer PING", uri);
+        if (err)
+            err->code = BM_E_NODEV;
+        return BM_E_NODEV;
     }
     if (d->bi.version != BM_PROTO_VERSION || !d->bi.mem_bytes) {
         bm_board_info bi = d->bi;

@@ -90,5 +90,11 @@ int main(void)
                (unsigned long long)s->retries);
         bm_backend_usb.close(d);
     }
+    /* a USB device whose bridge never answers is not a usable device */
+    bm_mem_faults dead = {.drop_req = 1};
+    b = bm_bridge_new(NULL, 0x80000000ull, 1 << 20);
+    CHECK(b && bm_transport_mem_new(b, &dead, &t, &e) == BM_OK, "dead transport");
+    rc = bm_usb_open_transport(t, "mem (dead)", &d, &info, &e);
+    CHECK(rc == BM_E_NODEV && strstr(e.msg, "does not answer PING"), "dead bridge: %d %s", rc, e.msg);
     return bm_test_done("test_usb_mem");
 }
