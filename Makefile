@@ -102,7 +102,7 @@ $(BUILD)/asan/bin/test_%: tests/e2e/test_%.c $(BUILD)/lib/libbitmill_asan.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_A) -Itests -o $@ $< $(BUILD)/lib/libbitmill_asan.a $(XRT_LIBS) $(LDLIBS)
 
--include $(OBJ_R:.o=.d) $(OBJ_A:.o=.d)
+-include $(OBJ_R:.o=.d) $(OBJ_A:.o=.d) $(CLI_R:.o=.d)
 
 # Sub-makefiles owned by their folders (RTL simulation, bitstreams, bench).
 -include hw/sim/sim.mk
@@ -145,3 +145,8 @@ test-install:
 	@rm -rf $(BUILD)/install && $(MAKE) -s install PREFIX=$(abspath $(BUILD)/install) >/dev/null
 	@bash tests/install/check.sh $(BUILD)
 TEST_EXTRA += test-install
+
+# The CLI's exit codes and messages on bad input.
+test-cli: $(BUILD)/bin/bitmill
+	@bash tests/e2e/cli_errors.sh $(BUILD) $(DATA_DIR)
+TEST_EXTRA += test-cli
