@@ -109,6 +109,7 @@ $(BUILD)/asan/bin/test_%: tests/e2e/test_%.c $(BUILD)/lib/libbitmill_asan.a
 -include bitstreams/bitstreams.mk
 -include bench/bench.mk
 -include tests/fuzz/fuzz.mk
+-include tests/usb/usb.mk
 
 # ---- tests ------------------------------------------------------------------
 # The end-to-end tests compare ref:// with sim:// on these presets.
@@ -116,8 +117,6 @@ E2E_SIM := $(BUILD)/sim/default/libbmsim.so $(BUILD)/sim/odd/libbmsim.so
 test-unit: $(TESTS) $(if $(filter test_e2e%,$(notdir $(TESTS))),$(E2E_SIM))
 	@BM_TEST_LOG=$(BUILD)/test-logs bash tests/run.sh $(TESTS)
 
-test: check-gen test-unit $(TEST_EXTRA)
-	@bash tests/summary.sh $(BUILD)
 
 # ---- main job ---------------------------------------------------------------
 run: $(BUILD)/bin/bitmill sim-lib
@@ -150,3 +149,14 @@ TEST_EXTRA += test-install
 test-cli: $(BUILD)/bin/bitmill
 	@bash tests/e2e/cli_errors.sh $(BUILD) $(DATA_DIR)
 TEST_EXTRA += test-cli
+
+# ---- the whole suite (last: every fragment has added to TEST_EXTRA) --------
+# Suites run one after another even when one fails (-k semantics per suite),
+# then the summary line is printed and the exit status reflects every suite.
+test: check-gen
+	@rm -f $(BUILD)/test-logs/summary.txt; st=0; \
+	mkdir -p $(BUILD)/test-logs; \
+	for t in test-unit $(TEST_EXTRA); do \
+	  $(MAKE) --no-print-directory $$t || { st=1; echo "$$t (make target): 0 passed, 1 failed" >> $(BUILD)/test-logs/summary.txt; }; \
+	done; \
+	bash tests/summary.sh $(BUILD) && exit $$st
