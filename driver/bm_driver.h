@@ -65,6 +65,10 @@ int bm_kernel_identify(const bm_backend *be, void *impl, bm_dev_info *info, bm_e
 /* 1 if the Verilator model of `preset` is built and loadable (sim://). */
 int bm_sim_available(const char *preset);
 
+/* BM_OK if [addr, addr+n) lies in [base, base+bytes), else BM_E_RANGE with a
+ * message naming the backend. */
+int bm_mem_span(const char *who, uint64_t base, uint64_t bytes, uint64_t addr, uint64_t n, bm_err *err);
+
 /* Simple first-fit allocator over a device address range, shared by the
  * backends that manage their own memory (ref, sim, usb). */
 typedef struct bm_heap bm_heap;

@@ -68,3 +68,12 @@ void bm_heap_release(bm_heap *h, uint64_t addr)
             return;
         }
 }
+
+int bm_mem_span(const char *who, uint64_t base, uint64_t bytes, uint64_t addr, uint64_t n, bm_err *err)
+{
+    if (addr < base || addr - base > bytes || bytes - (addr - base) < n)
+        return bm_fail(err, BM_E_RANGE, "%s: [0x%llx, +%llu) outside device memory [0x%llx, +%llu)", who,
+                       (unsigned long long)addr, (unsigned long long)n, (unsigned long long)base,
+                       (unsigned long long)bytes);
+    return BM_OK;
+}

@@ -104,6 +104,19 @@ static int dram_span(bm_xstate *x, const bm_insn *in, uint32_t row, uint64_t *ad
     return 0;
 }
 
+/* Every row of a LOAD/STORE inside device memory (checked before any byte
+ * moves, so a failing instruction changes nothing). */
+static int dram_rows_ok(bm_xstate *x, const bm_insn *in)
+{
+    for (uint32_t i = 0; i < in->rows; i++) {
+        uint64_t a;
+        int e = dram_span(x, in, i, &a);
+        if (e)
+            return e;
+    }
+    return 0;
+}
+
 int bm_exec_load(bm_xstate *x, const bm_insn *in)
 {
     if (in->rows < 1 || in->row_bytes < 1) {
@@ -116,12 +129,9 @@ int bm_exec_load(bm_xstate *x, const bm_insn *in)
             (unsigned long long)(in->sp_addr + n), x->sp_bytes[in->sp]);
         return BM_HWERR_SP_RANGE;
     }
-    for (uint32_t i = 0; i < in->rows; i++) {
-        uint64_t a;
-        int e = dram_span(x, in, i, &a);
-        if (e)
-            return e;
-    }
+    int e = dram_rows_ok(x, in);
+    if (e)
+        return e;
     for (uint32_t i = 0; i < in->rows; i++) {
         uint64_t a;
         dram_span(x, in, i, &a);
@@ -144,12 +154,9 @@ int bm_exec_store(bm_xstate *x, const bm_insn *in)
             x->acc_words);
         return BM_HWERR_SP_RANGE;
     }
-    for (uint32_t i = 0; i < in->rows; i++) {
-        uint64_t a;
-        int e = dram_span(x, in, i, &a);
-        if (e)
-            return e;
-    }
+    int e = dram_rows_ok(x, in);
+    if (e)
+        return e;
     for (uint32_t i = 0; i < in->rows; i++) {
         uint64_t a;
         dram_span(x, in, i, &a);

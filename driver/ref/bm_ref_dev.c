@@ -81,10 +81,7 @@ static void ref_free(void *impl, uint64_t addr)
 
 static int span(ref_dev *d, uint64_t addr, uint64_t n, bm_err *err)
 {
-    if (addr < REF_MEM_BASE || addr - REF_MEM_BASE > d->bytes || d->bytes - (addr - REF_MEM_BASE) < n)
-        return bm_fail(err, BM_E_RANGE, "ref: [0x%llx, +%llu) outside device memory",
-                       (unsigned long long)addr, (unsigned long long)n);
-    return BM_OK;
+    return bm_mem_span("ref", REF_MEM_BASE, d->bytes, addr, n, err);
 }
 
 static int ref_write(void *impl, uint64_t addr, const void *src, uint64_t n, bm_err *err)

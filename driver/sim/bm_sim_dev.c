@@ -183,10 +183,7 @@ static void sim_free(void *impl, uint64_t addr) { bm_heap_release(((sim_dev *)im
 
 static int span(sim_dev *d, uint64_t addr, uint64_t n, bm_err *err)
 {
-    if (addr < SIM_MEM_BASE || addr - SIM_MEM_BASE > d->bytes || d->bytes - (addr - SIM_MEM_BASE) < n)
-        return bm_fail(err, BM_E_RANGE, "sim: [0x%llx, +%llu) outside device memory", (unsigned long long)addr,
-                       (unsigned long long)n);
-    return BM_OK;
+    return bm_mem_span("sim", SIM_MEM_BASE, d->bytes, addr, n, err);
 }
 
 static int sim_write(void *impl, uint64_t addr, const void *src, uint64_t n, bm_err *err)
