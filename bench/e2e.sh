@@ -2,6 +2,8 @@
 # stories260K, BitMoD W4 g32, 32 decoded tokens on each preset's cycle model:
 # cycles/token, utilization, modeled tokens/s -> $BUILD/bench/e2e.csv
 set -euo pipefail
+# stories260K-sized matrices run fastest on one BLAS thread (docs/models.md).
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 build=$1; data=$2; bin=$build/bin/bitmill; csv=$build/bench/e2e.csv
 echo "preset,format,bits_per_weight,tokens,cycles_per_token,utilization,modeled_tokens_per_s,sim_tokens_per_s" > "$csv"
 for p in default decode odd minimal ice40; do

@@ -7,6 +7,8 @@
 # MAX_TOKENS tokens after that span (skip 4080), windows of 256, BOS per
 # window (docs/eval.md). Every number is from one run of this script.
 set -euo pipefail
+# stories260K-sized matrices run fastest on one BLAS thread (docs/models.md).
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 build=$1; data=$2; max=${ACC_TOKENS:-8192}
 bin=$build/bin/bitmill; model=$data/stories260K.bin; text=$data/tinystories_val.txt
 out=$build/accuracy; mkdir -p "$out"; csv=$out/accuracy.csv

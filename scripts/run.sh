@@ -5,6 +5,8 @@
 # and bits per weight; finally perplexity on a slice of held-out text next to
 # fp32.
 set -euo pipefail
+# stories260K-sized matrices run fastest on one BLAS thread (docs/models.md).
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 build=$1; data=$2; preset=$3
 bin=$build/bin/bitmill
 model=$data/stories260K.bin
