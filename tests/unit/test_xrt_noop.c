@@ -41,6 +41,30 @@ static void test_fix_env(void)
     const char *fixed = getenv("XILINX_XRT");
     CHECK_EQ_INT(bm_xrt_fix_env(note, sizeof note, &e), BM_OK); /* usable: left alone */
     CHECK(note[0] == 0 && strcmp(getenv("XILINX_XRT"), fixed) == 0, "note '%s'", note);
+
+    /* someone else's bitmill-xrt-UID/lib pointing elsewhere: refuse, clearly */
+    char saved[512], tmp[512], root[600], link[700];
+    snprintf(saved, sizeof saved, "%s", fixed);
+    const char *old_tmp = getenv("TMPDIR");
+    char old_tmpdir[512];
+    snprintf(old_tmpdir, sizeof old_tmpdir, "%s", old_tmp ? old_tmp : "");
+    snprintf(tmp, sizeof tmp, "%s/bm_xrtenv_XXXXXX", old_tmp ? old_tmp : "/tmp");
+    CHECK(mkdtemp(tmp) != NULL, "mkdtemp");
+    snprintf(root, sizeof root, "%s/bitmill-xrt-%u", tmp, (unsigned)getuid());
+    snprintf(link, sizeof link, "%s/lib", root);
+    CHECK(mkdir(root, 0700) == 0 && symlink("/nonexistent", link) == 0, "planted %s", link);
+    setenv("TMPDIR", tmp, 1);
+    unsetenv("XILINX_XRT");
+    int rc = bm_xrt_fix_env(note, sizeof note, &e);
+    CHECK(rc == BM_E_NODEV && strstr(e.msg, "does not link to"), "conflicting link: %d %s", rc, e.msg);
+    unlink(link);
+    rmdir(root);
+    rmdir(tmp);
+    if (old_tmpdir[0])
+        setenv("TMPDIR", old_tmpdir, 1);
+    else
+        unsetenv("TMPDIR");
+    setenv("XILINX_XRT", saved, 1);
 }
 
 /* In a child: open xrt://0 with the given mode/xclbin and exit 10 + the
