@@ -35,3 +35,28 @@ $(BUILD)/sim/%/libbmsim.so: $(RTL_PKGS) hw/rtl/gen/presets/%.sv $(RTL_SRCS) hw/s
 	  -DBM_AXI_BYTES=$(call preset_axi,$*) -shared -o $@ hw/sim/bm_sim.cpp \
 	  $(BUILD)/sim/$*/obj/Vbm_top__ALL.a $(BUILD)/sim/$*/obj/verilated.o \
 	  $(BUILD)/sim/$*/obj/verilated_threads.o $(BUILD)/sim/$*/obj/verilated_fst_c.o -lz -pthread
+
+# ---- RTL tests ---------------------------------------------------------------
+# C test programs in tests/rtl, one binary per preset linked with that
+# preset's model. The engine (reference + cycle model, driver/ref) and the
+# instruction codec are compiled in from their sources, so the RTL suite does
+# not depend on every other library module building.
+RTL_TESTS    := $(sort $(basename $(notdir $(wildcard tests/rtl/test_rtl_*.c))))
+RTL_REF_SRC  := common/bm_insn.c common/bm_err.c common/gen/bm_isa_tab.c common/gen/bm_presets.c \
+                common/gen/bm_regs_tab.c driver/ref/bm_engine.c driver/ref/bm_exec.c
+RTL_TEST_LIBS := -lm
+RTL_TEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon -Icommon/gen \
+                   -Idriver -Idriver/ref -Ihw/sim -Itests -Itests/rtl
+RTL_TEST_BINS := $(foreach p,$(SIM_PRESETS),$(foreach t,$(RTL_TESTS),$(BUILD)/sim/$(p)/$(t)))
+RTL_PROGS    ?= 150
+
+define rtl_test_rule
+$(BUILD)/sim/$(1)/test_rtl_%: tests/rtl/test_rtl_%.c tests/rtl/rtl_util.h tests/rtl/rtl_gen.h \
+                              $(BUILD)/sim/$(1)/libbmsim.so $(RTL_REF_SRC)
+	$(CC) $(RTL_TEST_CFLAGS) -o $$@ $$< $(RTL_REF_SRC) -L$(BUILD)/sim/$(1) -lbmsim \
+	  -Wl,-rpath,$$(abspath $(BUILD)/sim/$(1)) $(RTL_TEST_LIBS)
+endef
+$(foreach p,$(SIM_PRESETS),$(eval $(call rtl_test_rule,$(p))))
+
+test-rtl: $(RTL_TEST_BINS)
+	@BM_PROGS=$(RTL_PROGS) bash tests/rtl/run_rtl.sh $(BUILD)/test-logs $(RTL_TEST_BINS)

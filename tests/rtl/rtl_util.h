@@ -60,4 +60,51 @@ static inline int rtl_run_prog(bm_sim *s, uint64_t insn_addr, uint32_t count,
     return 0;
 }
 
+/* Run one program on the engine (on a copy of the memory) and on the RTL,
+ * compare STATUS, ERR_PC, every counter (only when no error: error paths are
+ * not cycle-modelled) and, when no error, the whole device memory. Prints
+ * differences; returns 0 when identical. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "bm_engine.h"
+static inline int rtl_compare(const bm_preset *p, bm_sim *s, uint64_t mem_base, uint64_t mem_bytes,
+                              uint32_t lat, uint32_t bpc, uint64_t insn_addr, uint32_t count,
+                              const uint64_t base[4], bm_run_result *er, rtl_run *rr) {
+    uint8_t *mem = bm_sim_mem(s);
+    uint8_t *ref = (uint8_t *)malloc(mem_bytes);
+    if (!ref) return -1;
+    memcpy(ref, mem, mem_bytes);
+    bm_run_args a = {insn_addr, count, {base[0], base[1], base[2], base[3]}};
+    bm_engine_opts eo = {lat, bpc, 0, 0};
+    int rc = bm_engine_run(p, &eo, ref, mem_base, mem_bytes, &a, er);
+    int hrc = rtl_run_prog(s, insn_addr, count, base, 50000000ull, rr);
+    int bad = 0;
+    if (rc != 0) { bad = 1; fprintf(stderr, "engine rc %d\n", rc); }
+    if (hrc != 0) { bad = 1; fprintf(stderr, "rtl: no ap_done\n"); }
+    if ((rr->status & 0xff) != (uint32_t)er->hw_error || (er->hw_error && rr->err_pc != er->err_pc)) {
+        bad = 1;
+        fprintf(stderr, "status rtl %x pc %u, engine %d pc %u (%s)\n", rr->status, rr->err_pc,
+                er->hw_error, er->err_pc, er->msg);
+    }
+    if (!er->hw_error) {
+        for (int i = 0; i < BM_N_COUNTERS; i++) {
+            if (rr->counters[i] != er->counters[i]) {
+                bad = 1;
+                fprintf(stderr, "counter %s: rtl %llu engine %llu\n", bm_counter_names[i],
+                        (unsigned long long)rr->counters[i], (unsigned long long)er->counters[i]);
+            }
+        }
+        if (memcmp(ref, mem, mem_bytes)) {
+            uint64_t first = 0, cnt = 0;
+            for (uint64_t i = 0; i < mem_bytes; i++)
+                if (ref[i] != mem[i]) { if (!cnt) first = i; cnt++; }
+            bad = 1;
+            fprintf(stderr, "memory differs in %llu bytes, first at +0x%llx (rtl %02x engine %02x)\n",
+                    (unsigned long long)cnt, (unsigned long long)first, mem[first], ref[first]);
+        }
+    }
+    free(ref);
+    return bad;
+}
+
 #endif

@@ -28,7 +28,8 @@ module bm_fetch #(
   input  logic            take_i,
   output logic            busy_o,      // a fetch burst is in flight
   output logic            exhausted_o, // buffer empty and pc == INSN_COUNT
-  output logic            err_o        // error response (after the last beat)
+  output logic            err_o,       // error response (after the last beat)
+  output logic [31:0]     err_pc_o     // first instruction of the failed burst
 );
   localparam int unsigned OB  = $clog2(DW);
   localparam int unsigned CH  = DW >= 16 ? DW / 16 : 1;  // slots per beat (DW >= 16)
@@ -93,5 +94,6 @@ module bm_fetch #(
   assign pc_o        = hpc_q + 32'(rd_q);
   assign busy_o      = infl_q;
   assign exhausted_o = rd_q == n_q && !infl_q && pc_q >= insn_count_i;
+  assign err_pc_o    = hpc_q;
   assign err_o       = r_valid_i && infl_q && r_last_i && (r_err_i || rerr_q);
 endmodule

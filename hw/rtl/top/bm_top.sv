@@ -134,7 +134,7 @@ module bm_top (
   // ---- fetch and dispatch
   logic         f_avail, f_take, f_busy, f_exh, f_err, fin_q, fin_now, d_blocked, d_err;
   logic [127:0] f_insn;
-  logic [31:0]  f_pc;
+  logic [31:0]  f_pc, f_errpc;
   logic [2:0]   q_full, q_push, q_empty;
   logic [7:0]   d_code;
 
@@ -144,7 +144,7 @@ module bm_top (
     .ar_req_o(f_req), .ar_addr_o(f_addr), .ar_len_o(f_len), .ar_gnt_i(f_gnt),
     .r_valid_i(r_beat && !rd_own_q), .r_data_i(m_axi_gmem_rdata), .r_last_i(m_axi_gmem_rlast),
     .r_err_i(r_err), .avail_o(f_avail), .insn_o(f_insn), .pc_o(f_pc), .take_i(f_take),
-    .busy_o(f_busy), .exhausted_o(f_exh), .err_o(f_err));
+    .busy_o(f_busy), .exhausted_o(f_exh), .err_o(f_err), .err_pc_o(f_errpc));
 
   bm_dispatch u_disp (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .en_i(en), .avail_i(f_avail), .insn_i(f_insn),
@@ -320,7 +320,7 @@ module bm_top (
     else if (tok_ovf[0]) begin e_code = bm_isa_pkg::ERR_TOKEN; e_pc = u_start[0] ? q_head[0][159:128] : cur_pc_q[0]; end
     else if (tok_ovf[1] || tok_ovf[2]) begin e_code = bm_isa_pkg::ERR_TOKEN; e_pc = u_start[1] ? q_head[1][159:128] : cur_pc_q[1]; end
     else if (tok_ovf[3]) begin e_code = bm_isa_pkg::ERR_TOKEN; e_pc = u_start[2] ? q_head[2][159:128] : cur_pc_q[2]; end
-    else if (f_err) begin e_code = bm_isa_pkg::ERR_DRAM; e_pc = f_pc; end
+    else if (f_err) begin e_code = bm_isa_pkg::ERR_DRAM; e_pc = f_errpc; end
     else if (deadlock) begin
       e_code = bm_isa_pkg::ERR_DEADLOCK;
       e_pc = 32'hffffffff;
@@ -328,7 +328,9 @@ module bm_top (
         if (!q_empty[u] && q_head[u][159:128] < e_pc) e_pc = q_head[u][159:128];
       end
     end
-    else if (en && f_exh && !fin_q) begin e_code = bm_isa_pkg::ERR_NO_FINISH; e_pc = insn_count; end
+    else if (en && f_exh && !fin_q) begin e_code = bm_isa_pkg::ERR_NO_FINISH;
+      e_pc = insn_count == 32'd0 ? 32'd0 : insn_count - 32'd1;
+    end
     else err_now = 1'b0;
     err_now = err_now && run_q && !stop;
     done_err = run_q && stop && !l_busy && !s_busy && !rd_busy_q && !f_gnt && !l_gnt;
