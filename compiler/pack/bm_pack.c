@@ -27,6 +27,13 @@ int bm_csd_terms(int v, int8_t sign[8], uint8_t shift[8])
     return v ? 9 : n;
 }
 
+/* Codes a quantizer can emit: W2* uses 5 of its 8 three-bit codes (|q| <= 2);
+ * the others still get table entries but must not raise the term count. */
+static int emitted(const bm_qweight *q, int v)
+{
+    return q->conf.dtype != BM_DT_ABQ || (v >= -2 && v <= 2);
+}
+
 int bm_decode_table(const bm_preset *p, const bm_qweight *q, uint8_t *tab, int *terms, bm_err *err)
 {
     int T = 1;
@@ -39,7 +46,9 @@ int bm_decode_table(const bm_preset *p, const bm_qweight *q, uint8_t *tab, int *
             int8_t sg[8];
             uint8_t sh[8];
             int n = bm_csd_terms(v, sg, sh);
-            if (n > (int)p->max_terms)
+            if (!emitted(q, v))
+                n = n < (int)p->max_terms ? n : (int)p->max_terms;
+            else if (n > (int)p->max_terms)
                 return bm_fail(err, BM_E_RANGE, "value %d needs %d power-of-two terms, preset %s has %u",
                                v, n, p->name, p->max_terms);
             for (int t = 0; t < n; t++) {
@@ -48,7 +57,7 @@ int bm_decode_table(const bm_preset *p, const bm_qweight *q, uint8_t *tab, int *
                 tab[((size_t)(s << p->table_bits) | (size_t)c) * p->max_terms + t] =
                     (uint8_t)(0x80 | (sg[t] < 0 ? 0x40 : 0) | sh[t]);
             }
-            if (n > T)
+            if (n > T && emitted(q, v))
                 T = n;
         }
     *terms = T;
