@@ -1,13 +1,13 @@
-/* Backend registry. Backends that need optional libraries are weak so a
- * build without them still links; they are then simply not offered. */
+/* Backend registry. Every backend is referenced strongly so a static link
+ * pulls it in (scripts/deps.sh installs XRT and libusb on every build). */
 #include <string.h>
 
 #include "bm_driver.h"
 
 extern const bm_backend bm_backend_ref;
-extern const bm_backend bm_backend_sim __attribute__((weak));
-extern const bm_backend bm_backend_xrt __attribute__((weak));
-extern const bm_backend bm_backend_usb __attribute__((weak));
+extern const bm_backend bm_backend_sim;
+extern const bm_backend bm_backend_xrt;
+extern const bm_backend bm_backend_usb;
 
 const bm_backend *const bm_backends[] = {&bm_backend_ref, &bm_backend_sim, &bm_backend_xrt,
                                          &bm_backend_usb, NULL};
