@@ -29,12 +29,25 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) $(FUZZ_HDRS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_OBJ) -lm
 
+# The .bmx reader needs the compiler's packing/scheduling code as well.
+FUZZ_BMX_SRC := $(sort $(wildcard common/*.c common/gen/*.c compiler/*.c compiler/*/*.c host/model/*.c) \
+                  driver/ref/bm_engine.c driver/ref/bm_exec.c)
+$(FUZZ_DIR)/fuzz_bmx: tests/fuzz/fuzz_bmx.c $(FUZZ_BMX_SRC)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Icommon/gen -Idriver -Idriver/ref -Ihost/model -o $@ $< $(FUZZ_BMX_SRC) \
+	  -llapacke -lopenblas -lm
+
+$(FUZZ_DIR)/mkseed_bmx: tests/fuzz/mkseed_bmx.c $(BUILD)/lib/libbitmill.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_R) -o $@ $< $(BUILD)/lib/libbitmill.a $(XRT_LIBS) $(LDLIBS)
+
 $(FUZZ_DIR)/mkseeds: tests/fuzz/mkseeds.c $(FUZZ_HDRS)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 -Itests -o $@ $<
 
-$(FUZZ_DIR)/seeds/.stamp: $(FUZZ_DIR)/mkseeds
-	rm -rf $(FUZZ_DIR)/seeds && $(FUZZ_DIR)/mkseeds $(FUZZ_DIR)/seeds && touch $@
+$(FUZZ_DIR)/seeds/.stamp: $(FUZZ_DIR)/mkseeds $(FUZZ_DIR)/mkseed_bmx
+	rm -rf $(FUZZ_DIR)/seeds && $(FUZZ_DIR)/mkseeds $(FUZZ_DIR)/seeds && \
+	  mkdir -p $(FUZZ_DIR)/seeds/bmx && $(FUZZ_DIR)/mkseed_bmx $(FUZZ_DIR)/seeds/bmx/tiny.bmx && touch $@
 
 fuzz: $(FUZZ_BINS) $(FUZZ_DIR)/seeds/.stamp
 	@bash tests/fuzz/run_fuzz.sh $(FUZZ_SECONDS) $(FUZZ_DIR)/seeds $(FUZZ_DIR)/corpus \
