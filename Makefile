@@ -28,7 +28,7 @@ XRT_LIBS := -L/usr/lib/x86_64-linux-gnu -lxrt_coreutil -luuid
 # up by wildcard, so adding a module needs no Makefile change.
 LIB_DIRS ?= common common/gen compiler/load compiler/quant compiler/sparse \
             compiler/pack compiler/sched compiler/emit compiler driver driver/ref \
-            driver/sim driver/xrt driver/usb host/lib host/model
+            driver/sim driver/xrt driver/usb host/lib host/model host/sweep
 LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 CLI_SRC  := $(sort $(wildcard host/cli/*.c))
 TESTS_MATCH ?= test_*

@@ -16,3 +16,4 @@ bench: $(BENCH_TARGETS)
 bench-e2e: $(BUILD)/bin/bitmill
 	@mkdir -p $(BUILD)/bench
 	@bash bench/e2e.sh $(BUILD) $(DATA_DIR)
+-include bench/sweep/sweep.mk

@@ -56,6 +56,7 @@ int cmd_info(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 #define CLI_QUANT_HELP \
     "  --device URI        run linear layers on a device: ref://[preset], sim://[preset],\n" \

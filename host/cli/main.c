@@ -14,6 +14,7 @@ static const char usage[] =
     "  disasm   print the scheduled program of one layer\n"
     "  info     presets, devices, model manifests\n"
     "  bench    standard GEMM/GEMV workloads on a device: utilization, bytes/cycle\n"
+    "  sweep    design-space sweep: grid spec -> results.csv, summary.csv, plots\n"
     "exit codes: 0 ok, 1 failure, 2 usage, 3 device error/timeout/mismatch, 4 bad input file\n";
 
 int main(int argc, char **argv)
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
     }
     static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
         {"compile", cmd_compile}, {"run", cmd_run}, {"eval", cmd_eval}, {"layer", cmd_layer}, {"disasm", cmd_disasm}, {"info", cmd_info}, {"bench", cmd_bench},
+        {"sweep", cmd_sweep},
     };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(argv[1], cmds[i].name))

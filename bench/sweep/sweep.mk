@@ -1,0 +1,39 @@
+# Design-space sweeps (host/sweep, docs/sweeps.md), the BitMoD side-by-side
+# (docs/compare.md) and the benchmark summary. Included from bench/bench.mk.
+#   make sweep-example   stories260K x 3 presets x 5 formats x dense/2:4, RTL-checked
+#                        -> $(BUILD)/sweep-example/{results,summary}.csv, plots/
+#   make sweep-test      tiny sweep: CSV schema, resume, job export, model == RTL
+#   make sweep-synth     yosys synth_xilinx reports for the sweep presets
+#   make compare         Llama-2-7B layers vs BitMoD's analytic model -> docs/compare.md
+#   make bench-summary   key figures of $(BUILD)/bench/*.csv -> $(BUILD)/bench/summary.csv
+
+SWEEP_J       ?= 2
+SWEEP_PRESETS := default odd minimal
+SWEEP_SIM     := $(foreach p,$(SWEEP_PRESETS),$(BUILD)/sim/$(p)/libbmsim.so)
+SWEEP_BIN     := $(BUILD)/bin/bitmill
+
+.PHONY: sweep-example sweep-test sweep-synth compare bench-summary
+sweep-example: $(SWEEP_BIN) $(SWEEP_SIM)
+	OPENBLAS_NUM_THREADS=1 $(SWEEP_BIN) sweep bench/sweep/example.spec -o $(BUILD)/sweep-example -j $(SWEEP_J)
+	@column -s, -t < $(BUILD)/sweep-example/summary.csv | cut -c1-220 | head -40
+
+sweep-test: $(SWEEP_BIN) $(BUILD)/sim/default/libbmsim.so $(BUILD)/sim/odd/libbmsim.so
+	@bash bench/sweep/sweep_test.sh $(BUILD)
+
+# Resources per preset: yosys 0.23 synth_xilinx (UltraScale+ cells) of
+# bm_top; `bitmill sweep` reads $(BUILD)/synth/PRESET/stat.txt when present.
+$(BUILD)/synth/%/stat.txt: $(RTL_PKGS) hw/rtl/gen/presets/%.sv $(RTL_SRCS)
+	@mkdir -p $(@D)
+	$(YOSYS) -q -l $(@D)/yosys.log -p "read_verilog -sv $(RTL_PKGS) hw/rtl/gen/presets/$*.sv $(RTL_SRCS); \
+	  synth_xilinx -family xcup -top bm_top; tee -o $@.tmp stat" > /dev/null && mv $@.tmp $@
+sweep-synth: $(foreach p,$(SWEEP_PRESETS),$(BUILD)/synth/$(p)/stat.txt)
+
+compare: $(SWEEP_BIN)
+	OPENBLAS_NUM_THREADS=1 $(SWEEP_BIN) sweep bench/sweep/llama7b.spec -o $(BUILD)/compare -j $(SWEEP_J) --no-plots
+	python3 bench/sweep/compare.py $(BUILD)/compare/results.csv docs/compare.md
+
+# Runs after every other benchmark (bench.mk includes this file last).
+bench-summary: $(filter-out bench-summary,$(BENCH_TARGETS))
+	@python3 bench/sweep/bench_summary.py $(BUILD)/bench
+bench: bench-summary
+BENCH_TARGETS += bench-summary

@@ -1,0 +1,92 @@
+/* Design-space sweeps (docs/sweeps.md): a declarative spec is expanded into
+ * points (one configuration x one workload); each point runs on the cycle
+ * model (and on the Verilator RTL where cheap) and yields one CSV row per
+ * layer. Resumable and parallel by point; nothing here prints or exits. */
+#ifndef BM_SWEEP_H
+#define BM_SWEEP_H
+
+#include <stdio.h>
+
+#include "bm_compile.h"
+#include "bm_err.h"
+
+#define BM_SWEEP_MAXV 16   /* values per grid axis */
+#define BM_SWEEP_MAXW 8    /* workloads */
+#define BM_SWEEP_MAXG 32   /* GEMMs per workload */
+
+typedef struct bm_sweep_shape {
+    char name[32];        /* preset name, or "RxCxL" */
+    bm_preset p;          /* the preset, or one synthesized from "default" */
+    int is_preset;        /* 1: a generated preset (RTL exists for it) */
+} bm_sweep_shape;
+
+typedef struct bm_sweep_gemm { int M, N, K; char label[32]; } bm_sweep_gemm;
+
+typedef struct bm_sweep_workload {
+    char name[32];
+    int is_model;
+    char model[1024], text[1024];   /* model workloads */
+    bm_sweep_gemm g[BM_SWEEP_MAXG]; /* gemm workloads */
+    int ng;
+} bm_sweep_workload;
+
+typedef struct bm_sweep_spec {
+    bm_sweep_shape shape[BM_SWEEP_MAXV]; int nshape;
+    bm_dtype dtype[BM_SWEEP_MAXV]; int ndtype;
+    int bits[BM_SWEEP_MAXV]; int nbits;
+    int group[BM_SWEEP_MAXV]; int ngroup;
+    bm_method method[BM_SWEEP_MAXV]; int nmethod;
+    bm_prune sparsity[BM_SWEEP_MAXV]; int nsparsity; /* BM_PRUNE_NONE or a 2:4 method */
+    bm_sweep_workload wl[BM_SWEEP_MAXW]; int nwl;
+    int act_bits;          /* default 8 */
+    int max_tokens;        /* model workloads: perplexity tokens (default 2048) */
+    int window;            /* perplexity window (default 256) */
+    int tokens;            /* model workloads: M of the per-layer cycle runs (default 16) */
+    int mem_bpc, mem_latency; /* 0 = the preset's own */
+    int rtl;               /* 0 off, 1 auto (where a sim library exists and it is cheap) */
+    long rtl_max_cycles;   /* "cheap": ideal cycles below this (default 2e6) */
+    long arith_max_macs;   /* GEMMs above M*N*K run timing-only (default 2^27) */
+    unsigned seed;
+    char calib[1024];      /* calibration text (gptq, wanda, sparsegpt) */
+} bm_sweep_spec;
+
+/* One point of the grid. id is stable across runs (it names the point in
+ * results.csv and on the command line). */
+typedef struct bm_sweep_point {
+    char id[160];
+    int shape, wl;
+    bm_compile_opts co;    /* preset left NULL; set from shape */
+} bm_sweep_point;
+
+/* Parse a spec (text is the file's contents, path names it in messages and
+ * anchors relative paths). $DATA_DIR / ${DATA_DIR} expand from data_dir. */
+int bm_sweep_spec_parse(const char *text, const char *path, const char *data_dir, bm_sweep_spec *s,
+                        bm_err *err);
+/* Expand the grid; combinations the formats do not allow (BitMoD W2, ...)
+ * are dropped. *pts is malloc'ed. */
+int bm_sweep_points(const bm_sweep_spec *s, bm_sweep_point **pts, int *n, bm_err *err);
+/* Preset for "RxCxL": "default" with the array shape replaced and the
+ * scratchpads scaled with it (docs/sweeps.md). */
+int bm_sweep_synth_preset(int rows, int cols, int lanes, bm_preset *out, bm_err *err);
+
+/* Provenance written into every row: tool version and git revision. */
+typedef struct bm_sweep_env {
+    char version[64], git[32];
+    const char *build_dir;   /* where synthesis reports are looked up (may be NULL) */
+    int quiet;
+} bm_sweep_env;
+
+/* Run one point; write its CSV rows (no header) to out. */
+int bm_sweep_run_point(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_sweep_env *env,
+                       FILE *out, bm_err *err);
+
+/* CSV: the header line of results.csv, and point ids already present. */
+const char *bm_sweep_header(void);
+int bm_sweep_done_ids(const char *results_csv, char ***ids, int *n, bm_err *err);
+void bm_sweep_free_ids(char **ids, int n);
+/* summary.csv: one row per (configuration, workload) from results.csv. */
+int bm_sweep_summary(const char *results_csv, const char *summary_csv, bm_err *err);
+/* gnuplot scripts + PNG and SVG plots in dir from results/summary. */
+int bm_sweep_plots(const char *dir, bm_err *err);
+
+#endif
