@@ -157,6 +157,6 @@ test: check-gen
 	@rm -f $(BUILD)/test-logs/summary.txt; st=0; \
 	mkdir -p $(BUILD)/test-logs; \
 	for t in test-unit $(TEST_EXTRA); do \
-	  $(MAKE) --no-print-directory $$t || { st=1; echo "$$t (make target): 0 passed, 1 failed" >> $(BUILD)/test-logs/summary.txt; }; \
+	  $(MAKE) -j$(JOBS) --no-print-directory $$t || { st=1; echo "$$t (make target): 0 passed, 1 failed" >> $(BUILD)/test-logs/summary.txt; }; \
 	done; \
 	bash tests/summary.sh $(BUILD) && exit $$st
