@@ -1,39 +1,105 @@
-/* test_rtl_smoke: register map and the smallest programs on the RTL. */
+/* test_rtl_regs: the s_axi_control register map on the RTL: ID/VERSION/hash/
+ * SHAPE, argument read-back, ap_ctrl_hs (ap_start, ap_done clear-on-read,
+ * ap_idle, ap_ready, auto_restart), GIE/IER/ISR toggle-on-write and the
+ * interrupt line, STATUS busy, counters restarting on ap_start. */
 #include <stdio.h>
 
 #include "bm_test.h"
 #include "rtl_util.h"
 
+#define MB 0x400000000ull
+
+static void wait_done(bm_sim *s) {
+    for (int i = 0; i < 100000; i++) {
+        if (bm_sim_reg_read(s, BM_REG_STATUS) & 0x100) { bm_sim_step(s, 16); continue; }
+        return;
+    }
+}
+
 int main(void) {
     const bm_preset *p = bm_preset_find(bm_sim_preset_name());
     CHECK(p != NULL, "preset %s", bm_sim_preset_name());
-    if (!p) return bm_test_done("rtl_smoke");
-    bm_sim_opts o = {0x400000000ull, 1 << 20, p->mem_latency, p->mem_bpc, getenv("BM_TRACE")};
+    if (!p) return bm_test_done("rtl_regs");
+    bm_sim_opts o = {MB, 1 << 20, p->mem_latency, p->mem_bpc, getenv("BM_TRACE")};
     bm_sim *s = bm_sim_new(&o);
     CHECK(s != NULL, "bm_sim_new");
-    if (!s) return bm_test_done("rtl_smoke");
+    if (!s) return bm_test_done("rtl_regs");
     CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_ID), BM_ID_MAGIC);
     CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_VERSION), BM_ISA_VERSION);
     CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_ISA_HASH), BM_ISA_HASH);
     CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_PRESET_HASH), p->hash);
     uint32_t shape = p->rows | p->cols << 8 | p->lanes << 16 | p->max_bits << 24 | p->max_terms << 28;
     CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_SHAPE), shape);
-    CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_CTRL) & BM_CTRL_IDLE, BM_CTRL_IDLE);
+    CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_CTRL), BM_CTRL_IDLE);
+    CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_STATUS), 0);
+    CHECK_EQ_INT(bm_sim_interrupt(s), 0);
+    /* arguments read back */
+    for (uint32_t a = BM_REG_INSN_LO; a <= BM_REG_BASE3_HI; a += 4) {
+        if (a == 0x1c) continue;
+        bm_sim_reg_write(s, a, 0xA5000000u | a);
+        CHECK_EQ_INT(bm_sim_reg_read(s, a), 0xA5000000u | a);
+    }
 
+    /* a program of 40 NOPs and FINISH */
     uint8_t *mem = bm_sim_mem(s);
     bm_insn in;
-    memset(&in, 0, sizeof in); in.op = BM_OP_NOP; in.queue = 1;
-    rtl_put_insn(mem + 0, &in);
+    for (int i = 0; i < 40; i++) {
+        memset(&in, 0, sizeof in); in.op = BM_OP_NOP; in.queue = (uint32_t)(i % 3);
+        rtl_put_insn(mem + 16 * i, &in);
+    }
     memset(&in, 0, sizeof in); in.op = BM_OP_FINISH;
-    rtl_put_insn(mem + 16, &in);
-    uint64_t base[4] = {0x400000000ull, 0x400000000ull, 0x400000000ull, 0x400000000ull};
-    rtl_run r;
-    CHECK_EQ_INT(rtl_run_prog(s, 0x400000000ull, 2, base, 10000, &r), 0);
-    printf("status %x err_pc %u cycles %llu insns %llu fetch %llu\n", r.status, r.err_pc,
-           (unsigned long long)r.counters[0], (unsigned long long)r.counters[BM_CNT_INSNS],
-           (unsigned long long)r.counters[BM_CNT_FETCH_BEATS]);
-    CHECK_EQ_INT(r.status, 0);
-    CHECK_EQ_INT(r.counters[BM_CNT_INSNS], 2);
+    rtl_put_insn(mem + 16 * 40, &in);
+    uint64_t base[4] = {MB, MB, MB, MB};
+    bm_sim_reg_write(s, BM_REG_GIE, 1);
+    bm_sim_reg_write(s, BM_REG_IER, 1);
+    rtl_run r1, r2;
+    CHECK_EQ_INT(rtl_run_prog(s, MB, 41, base, 100000, &r1), 0);   /* reads CTRL: clears done */
+    CHECK_EQ_INT(r1.status, 0);
+    CHECK_EQ_INT(r1.counters[BM_CNT_INSNS], 41);
+    CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_CTRL) & (BM_CTRL_DONE | BM_CTRL_IDLE), BM_CTRL_IDLE);
+    CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_ISR), 1);
+    CHECK_EQ_INT(bm_sim_interrupt(s), 1);
+    bm_sim_reg_write(s, BM_REG_ISR, 1);                 /* toggle: clear */
+    CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_ISR), 0);
+    CHECK_EQ_INT(bm_sim_interrupt(s), 0);
+    bm_sim_reg_write(s, BM_REG_ISR, 1);                 /* toggle: set */
+    CHECK_EQ_INT(bm_sim_interrupt(s), 1);
+    bm_sim_reg_write(s, BM_REG_GIE, 0);
+    CHECK_EQ_INT(bm_sim_interrupt(s), 0);
+    bm_sim_reg_write(s, BM_REG_ISR, 1);
+    CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_ISR), 0);
+
+    /* busy while running; done and ready are sticky until CTRL is read */
+    bm_sim_reg_write(s, BM_REG_CTRL, BM_CTRL_START);
+    CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_STATUS) & 0x100, 0x100);
+    uint32_t c = bm_sim_reg_read(s, BM_REG_CTRL);
+    CHECK_EQ_INT(c & (BM_CTRL_IDLE | BM_CTRL_DONE), 0);
+    wait_done(s);
+    c = bm_sim_reg_read(s, BM_REG_CTRL);
+    CHECK_EQ_INT(c & (BM_CTRL_DONE | BM_CTRL_READY | BM_CTRL_IDLE), BM_CTRL_DONE | BM_CTRL_READY | BM_CTRL_IDLE);
+    c = bm_sim_reg_read(s, BM_REG_CTRL);
+    CHECK_EQ_INT(c & (BM_CTRL_DONE | BM_CTRL_READY), 0);
+    /* counters restart at 0 on ap_start: same program, same counters */
+    CHECK_EQ_INT(rtl_run_prog(s, MB, 41, base, 100000, &r2), 0);
+    for (int i = 0; i < BM_N_COUNTERS; i++)
+        CHECK(r1.counters[i] == r2.counters[i], "counter %s %llu vs %llu", bm_counter_names[i],
+              (unsigned long long)r1.counters[i], (unsigned long long)r2.counters[i]);
+    /* auto_restart: runs again by itself until it is cleared */
+    bm_sim_reg_write(s, BM_REG_IER, 1);
+    bm_sim_reg_write(s, BM_REG_ISR, bm_sim_reg_read(s, BM_REG_ISR));
+    bm_sim_reg_write(s, BM_REG_CTRL, BM_CTRL_START | BM_CTRL_AUTO_RESTART);
+    int runs = 0;
+    for (int i = 0; i < 20000 && runs < 3; i++) {
+        if (bm_sim_reg_read(s, BM_REG_ISR) & 1) { runs++; bm_sim_reg_write(s, BM_REG_ISR, 1); }
+        bm_sim_step(s, 4);
+    }
+    CHECK(runs >= 3, "auto_restart ran %d times", runs);
+    bm_sim_reg_write(s, BM_REG_CTRL, 0);
+    wait_done(s);
+    bm_sim_step(s, 200);
+    CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_CTRL) & BM_CTRL_IDLE, BM_CTRL_IDLE);
+    bm_sim_step(s, 200);
+    CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_STATUS) & 0x100, 0);
     bm_sim_free(s);
-    return bm_test_done("rtl_smoke");
+    return bm_test_done("rtl_regs");
 }

@@ -33,7 +33,7 @@ module bm_array #(
   input  logic [TW-1:0]        t_i,
   input  logic [R*L*MAXB-1:0]  code_i,
   input  logic [R*L*2-1:0]     idx_i,
-  input  logic [R*16-1:0]      meta1_i,
+  input  logic [R*2-1:0]       sel1_i,   // selector aux[1:0] of each row's group
   input  logic [2*C*L*8-1:0]   act_i,   // word A (low) and word A+1 (high)
   // stage 2
   input  logic                 dq_i,
@@ -49,11 +49,11 @@ module bm_array #(
 
   // activations: sign-extend from bit a-1, regroup per column (2L bytes)
   logic [2*C*L*8-1:0] axt;
-  logic [7:0]         av [2*C*L];
+  logic [2*C*L*8-1:0] av;
   always_comb begin
     for (int i = 0; i < 2 * C * L; i++) begin
-      av[i] = act_i[i*8 +: 8] << (4'd8 - abits_i);
-      axt[i*8 +: 8] = 8'($signed(av[i]) >>> (4'd8 - abits_i));
+      av[i*8 +: 8] = act_i[i*8 +: 8] << (4'd8 - abits_i);
+      axt[i*8 +: 8] = 8'($signed(av[i*8 +: 8]) >>> (4'd8 - abits_i));
     end
   end
 
@@ -65,7 +65,7 @@ module bm_array #(
     logic [L-1:0]       nz, neg;
     logic [L*3-1:0]     sh;
 
-    assign s = sel_i ? meta1_i[r*16 + 8 +: 2] : 2'd0;
+    assign s = sel_i ? sel1_i[r*2 +: 2] : 2'd0;
     always_comb begin
       for (int q = 0; q < NQ; q++) begin
         sub[q*8 +: 8] = tab_i[((((32'(s) << TB) | 32'(q)) * MT) + 32'(t_i)) * 8 +: 8];

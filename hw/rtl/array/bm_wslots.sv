@@ -17,7 +17,7 @@ module bm_wslots #(
   localparam int unsigned WMAX = MAXB + 2;
   logic [WINB-1:0] w;
   logic [3:0]      sw;
-  logic [WMAX-1:0] slot [NS];
+  logic [NS*WMAX-1:0] slot;
   logic [MAXB-1:0] cmask;
 
   always_comb begin
@@ -26,12 +26,12 @@ module bm_wslots #(
     cmask = '0;
     for (int i = 0; i < MAXB; i++) cmask[i] = (4'(i) < bits_i);
     for (int j = 0; j < NS; j++) begin
-      slot[j] = '0;
+      slot[j*WMAX +: WMAX] = '0;
       for (int k = 1; k <= WMAX; k++) begin
-        if (4'(k) == sw) slot[j] = w[j*k +: WMAX];
+        if (4'(k) == sw) slot[j*WMAX +: WMAX] = w[j*k +: WMAX];
       end
-      code_o[j*MAXB +: MAXB] = slot[j][MAXB-1:0] & cmask;
-      idx_o[j*2 +: 2] = 2'(slot[j] >> bits_i);
+      code_o[j*MAXB +: MAXB] = slot[j*WMAX +: MAXB] & cmask;
+      idx_o[j*2 +: 2] = 2'(slot[j*WMAX +: WMAX] >> bits_i);
     end
   end
 endmodule

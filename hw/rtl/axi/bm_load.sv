@@ -39,6 +39,7 @@ module bm_load #(
   output logic [DW-1:0]   sp_mask_o
 );
   localparam int unsigned OB = $clog2(DW);
+  localparam logic [63:0] DWM = 64'(DW) - 64'd1;
 
   logic [1:0]  i_sp, i_base;
   logic [11:0] i_rows;
@@ -56,7 +57,11 @@ module bm_load #(
 
   // ---- start-cycle legality
   logic [63:0] i_b;
-  logic [64:0] first_a, last_a;
+  logic [64:0] first_a;
+  logic [35:0] rs_prod;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [64:0] last_a;   // only its carry (bit 64: beyond 2^64) matters
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] spsize, spend;
   logic        bad;
   logic [7:0]  bad_code;
@@ -69,7 +74,8 @@ module bm_load #(
       default: spsize = TAB_BYTES;
     endcase
     first_a = 65'(i_b) + 65'(i_off);
-    last_a  = first_a + 65'(36'(i_rows - 12'd1) * 36'(i_stride)) + 65'(i_rowb) - 65'd1;
+    rs_prod = (36'(i_rows) - 36'd1) * 36'(i_stride);
+    last_a  = first_a + 65'(rs_prod) + 65'(i_rowb) - 65'd1;
     spend   = 32'(i_spa) + 32'(i_rows) * 32'(i_rowb);
     bad = 1'b1;
     if (insn_i[bm_isa_pkg::F_POP_PREV_LSB] || insn_i[bm_isa_pkg::F_PUSH_PREV_LSB] ||
@@ -113,7 +119,7 @@ module bm_load #(
     if (bmax < by) by = bmax;
     ar_req_o  = act_c && !issued_c && !infl_c && !abort_i;
     ar_addr_o = {cur_c[63:OB], {OB{1'b0}}};
-    ar_len_o  = 8'(((by + 64'(DW - 1)) >> OB) - (cur_c >> OB) - 64'd1);
+    ar_len_o  = 8'(((by + DWM) >> OB) - (cur_c >> OB) - 64'd1);
   end
 
   // ---- beat handling

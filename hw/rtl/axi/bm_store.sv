@@ -8,7 +8,6 @@
 // bursts; the burst in flight is completed with zero strobes.
 module bm_store #(
   parameter int unsigned DW  = 16,
-  parameter int unsigned CLB = 32,       // ACC window bytes (>= DW)
   parameter int unsigned ACC_BYTES = 16384
 ) (
   input  logic            clk_i,
@@ -35,7 +34,7 @@ module bm_store #(
   input  logic            b_err_i,
   output logic            cre_o,
   output logic [31:0]     craddr_o,
-  input  logic [CLB*8-1:0] crdata_i
+  input  logic [DW*8-1:0] crdata_i   // first DW bytes of the ACC window
 );
   localparam int unsigned OB  = $clog2(DW);
   localparam int unsigned NW  = DW >= 4 ? DW / 4 : 1;  // ACC words read per cycle
@@ -43,6 +42,7 @@ module bm_store #(
   localparam int unsigned CW  = $clog2(CAP + 1);
   localparam int unsigned ACC_WORDS = ACC_BYTES / 4;
   localparam int unsigned DB  = DW * 8;
+  localparam logic [63:0] DWM = 64'(DW) - 64'd1;
   localparam int unsigned NWB = NW * 32;
   localparam int unsigned CB  = CAP * 8;
   localparam logic [1:0] S_AW = 2'd0, S_W = 2'd1, S_B = 2'd2;
@@ -63,15 +63,20 @@ module bm_store #(
 
   // ---- start-cycle legality
   logic [63:0] i_b;
-  logic [64:0] first_a, last_a;
+  logic [64:0] first_a;
+  logic [35:0] rs_prod;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [64:0] last_a;   // only its carry (bit 64: beyond 2^64) matters
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [31:0] lastw;
   logic        bad;
   logic [7:0]  bad_code;
   always_comb begin
     i_b     = base_i[i_base*64 +: 64];
     first_a = 65'(i_b) + 65'(i_off);
-    last_a  = first_a + 65'(36'(i_rows - 12'd1) * 36'(i_stride)) + 65'(i_rowb) - 65'd1;
-    lastw   = 32'(i_spa) + 32'(i_rows - 12'd1) * 32'(i_sps) + 32'(i_rowb >> 2) - 32'd1;
+    rs_prod = (36'(i_rows) - 36'd1) * 36'(i_stride);
+    last_a  = first_a + 65'(rs_prod) + 65'(i_rowb) - 65'd1;
+    lastw   = 32'(i_spa) + (32'(i_rows) - 32'd1) * 32'(i_sps) + 32'(i_rowb[15:2]) - 32'd1;
     bad = 1'b1;
     if (insn_i[bm_isa_pkg::F_POP_NEXT_LSB] || insn_i[bm_isa_pkg::F_PUSH_NEXT_LSB] ||
         i_rows == '0 || i_rowb == '0 || i_rowb[1:0] != 2'b00) bad_code = bm_isa_pkg::ERR_FIELD;
@@ -82,7 +87,7 @@ module bm_store #(
   end
 
   // ---- burst side
-  logic        act_q, issued_q, berr_q;
+  logic        act_q, issued_q;
   logic [1:0]  st_q;
   logic [63:0] cur_q, rs_q, re_q, bx_q, by_q, ba_q;
   logic [11:0] rows_q;
@@ -109,7 +114,7 @@ module bm_store #(
 
   assign aw_valid_o = act_q && st_q == S_AW && !abort_i;
   assign aw_addr_o  = {cur_q[63:OB], {OB{1'b0}}};
-  assign aw_len_o   = 8'(((by + 64'(DW - 1)) >> OB) - (cur_q >> OB) - 64'd1);
+  assign aw_len_o   = 8'(((by + DWM) >> OB) - (cur_q >> OB) - 64'd1);
   assign w_valid_o  = act_q && st_q == S_W && (fifo_ok || abort_i);
   assign w_data_o   = cnt_q == '0 ? '0 : DB'(fifo_q) << {lo[OB-1:0] - ba_q[OB-1:0], 3'b000};
   assign w_strb_o   = abort_i ? '0 :
@@ -131,6 +136,7 @@ module bm_store #(
   logic             rd_go;
   logic [CW-1:0]    pend;
   logic [CW-1:0]    popn;
+  logic [NWB-1:0]   pushw;
 
   always_comb begin
     if (start_i) begin
@@ -144,10 +150,11 @@ module bm_store #(
     pend  = rv1_q ? rn1_q : '0;
     rd_go = rd_act_c && !abort_i && (32'(cnt_q) + 32'(pend) + 4 * NW <= CAP);
     popn  = (whs && !abort_i) ? CW'(nb) : '0;
+    pushw = '0;
     fifo_d = fifo_q >> {popn, 3'b000};
     if (rv1_q) begin
-      fifo_d = fifo_d | (CB'(crdata_i[NWB-1:0] &
-                 NWB'((257'(1) << {rn1_q, 3'b000}) - 257'(1))) << {cnt_q - popn, 3'b000});
+      pushw  = crdata_i[NWB-1:0] & NWB'((257'(1) << {rn1_q, 3'b000}) - 257'(1));
+      fifo_d = fifo_d | (CB'(pushw) << {cnt_q - popn, 3'b000});
     end
     cnt_d = cnt_q - popn + (rv1_q ? rn1_q : '0);
   end
@@ -157,7 +164,7 @@ module bm_store #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      act_q <= 1'b0; issued_q <= 1'b0; berr_q <= 1'b0; st_q <= S_AW; cur_q <= '0; rs_q <= '0;
+      act_q <= 1'b0; issued_q <= 1'b0; st_q <= S_AW; cur_q <= '0; rs_q <= '0;
       re_q <= '0; bx_q <= '0; by_q <= '0; ba_q <= '0; rows_q <= '0; stride_q <= '0;
       rowb_q <= '0; left_q <= '0; fifo_q <= '0; cnt_q <= '0; rd_act_q <= 1'b0; rv1_q <= 1'b0;
       rrows_q <= '0; rrow_q <= '0; rj_q <= '0; rwords_q <= '0; rsps_q <= '0; rn1_q <= '0;
@@ -184,7 +191,7 @@ module bm_store #(
       cnt_q  <= cnt_d;
       // bursts
       if (start_i) begin
-        act_q <= !bad; issued_q <= 1'b0; berr_q <= 1'b0; st_q <= S_AW;
+        act_q <= !bad; issued_q <= 1'b0; st_q <= S_AW;
         cur_q <= first_a[63:0]; rs_q <= first_a[63:0]; re_q <= first_a[63:0] + 64'(i_rowb);
         rows_q <= i_rows; stride_q <= i_stride; rowb_q <= i_rowb;
         cnt_q <= '0;
@@ -220,7 +227,6 @@ module bm_store #(
           end
           default: begin
             if (b_valid_i) begin
-              if (b_err_i) berr_q <= 1'b1;
               if (issued_q || abort_i || b_err_i) act_q <= 1'b0;
               else st_q <= S_AW;
             end

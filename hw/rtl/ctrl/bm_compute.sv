@@ -13,7 +13,7 @@ module bm_compute #(
   parameter int unsigned R = 8, C = 8, L = 4, MAXB = 8, MT = 4, TB = 4,
   parameter int unsigned WGT_BYTES = 65536, META_BYTES = 8192,
   parameter int unsigned ACT_BYTES = 131072, ACC_BYTES = 16384,
-  parameter int unsigned WLB = 64, MLB = 16, ALB = 64, CLB = 32,
+  parameter int unsigned WLB = 64, MLB = 16, CLB = 32,
   parameter int unsigned TABB = 256
 ) (
   input  logic              clk_i,
@@ -36,10 +36,10 @@ module bm_compute #(
   input  logic [MLB*8-1:0]  mrdata_i,
   output logic              are_o,
   output logic [31:0]       araddr_o,
-  input  logic [ALB*8-1:0]  ardata_i,
+  input  logic [2*C*L*8-1:0] ardata_i,  // first two ACT words of the window
   output logic              cre_o,
   output logic [31:0]       craddr_o,
-  input  logic [CLB*8-1:0]  crdata_i,
+  input  logic [R*32-1:0]   crdata_i,  // first R words of the ACC window
   output logic              cwe_o,
   output logic [31:0]       cwaddr_o,
   output logic [CLB*8-1:0]  cwdata_o,
@@ -87,6 +87,8 @@ module bm_compute #(
   logic [3:0]  abits_q; logic [15:0] gsteps_q; logic [15:0] sb_q;  // step bits R*L*W
 
   logic cfg_bad;
+  logic [3:0] i_w;  // lane slot width b + 2*sparse
+  assign i_w = i_bits + (i_sparse ? 4'd2 : 4'd0);
   always_comb begin
     cfg_bad = 1'b0;
     if (i_bits == 4'd0 || 32'(i_bits) > MAXB) cfg_bad = 1'b1;
@@ -132,6 +134,7 @@ module bm_compute #(
   logic [31:0] wbyte_last, act_need;
   logic        rng_err;
   logic [31:0] colw;            // ACC word of the column being moved
+  logic [15:0] cidx;
   logic        act_d; logic [1:0] ph_d; logic [15:0] cnt_d, k_d, gs_d; logic [2:0] t_d;
   logic [11:0] rep_d; logic [31:0] wb_d, bp_d, mb_d, mc_d, ab_d, ay_d, ob_d;
   logic        bad_start; logic [7:0] bad_code;
@@ -141,7 +144,8 @@ module bm_compute #(
     step_end = term && t_c == terms_q - 3'd1;
     grp_end  = step_end && (gs_c == gsteps_q - 16'd1 || k_c == ks_c - 16'd1);
     glast    = grp_end;
-    colw     = ob_c + 32'(cnt_c - ((ph_c == PH_DRAIN) ? 16'(CP) : 16'd0)) * R;
+    cidx     = cnt_c - ((ph_c == PH_DRAIN) ? 16'(CP) : 16'd0);
+    colw     = ob_c + 32'(cidx) * R;
     lastrep_end = act_c && ph_c == PH_DRAIN && cnt_c == 16'(CP + C - 1) && rep_c == 12'd1;
 
     // range checks of this cycle's accesses
@@ -235,7 +239,7 @@ module bm_compute #(
         cfg_v_q <= 1'b1; bits_q <= i_bits; terms_q <= i_terms; dmode_q <= i_dmode;
         offset_q <= i_offset; sparse_q <= i_sparse; zp_q <= i_zp; sel_q <= i_sel;
         abits_q <= i_abits; gsteps_q <= i_gsteps;
-        sb_q <= 16'(R * L) * 16'(i_bits + (i_sparse ? 4'd2 : 4'd0));
+        sb_q <= 16'(R * L) * 16'(i_w);
       end
       act_q <= act_d; ph_q <= ph_d; cnt_q <= cnt_d; k_q <= k_d; gs_q <= gs_d; t_q <= t_d;
       rep_q <= rep_d; wb_q <= wb_d; bp_q <= bp_d; mb_q <= mb_d; mc_q <= mc_d; ab_q <= ab_d;
@@ -286,6 +290,7 @@ module bm_compute #(
   logic [R*L*MAXB-1:0] code;
   logic [R*L*2-1:0]    idx;
   logic [C-1:0]        ldv;
+  logic [R*2-1:0]      sel1;
   logic [R*C*32-1:0]   acc;
 
   bm_wslots #(.NS(R*L), .MAXB(MAXB), .WINB(WLB*8)) u_slots (
@@ -294,15 +299,16 @@ module bm_compute #(
 
   always_comb begin
     for (int c = 0; c < C; c++) ldv[c] = ld1_q && ldc1_q == 16'(c);
+    for (int r = 0; r < R; r++) sel1[r*2 +: 2] = mrdata_i[r*16 + 8 +: 2];
   end
 
   bm_array #(.R(R), .C(C), .L(L), .MAXB(MAXB), .MT(MT), .TB(TB), .TW(TW), .TABB(TABB)) u_array (
     .clk_i, .rst_ni, .bits_i(bits_q), .dmode_i(dmode_q), .offset_i(offset_q),
     .sparse_i(sparse_q), .sel_i(sel_q), .zp_i(zp_q), .abits_i(abits_q), .tab_i,
     .v_i(v1_q), .first_i(first1_q), .t0_i(t01_q), .t_i(t1_q), .code_i(code), .idx_i(idx),
-    .meta1_i(mrdata_i[R*16-1:0]), .act_i(ardata_i[2*CL*8-1:0]),
+    .sel1_i(sel1), .act_i(ardata_i),
     .dq_i(dq2_q), .meta2_i(meta2_q), .clr_i(clr_a), .ld_i(ldv),
-    .ld_data_i(crdata_i[R*32-1:0]), .acc_o(acc), .nsat_o);
+    .ld_data_i(crdata_i), .acc_o(acc), .nsat_o);
 
   // ---- write-back of column cnt-CMP_PIPE
   logic [15:0] wc;

@@ -32,6 +32,7 @@ module bm_fetch #(
   output logic [31:0]     err_pc_o     // first instruction of the failed burst
 );
   localparam int unsigned OB  = $clog2(DW);
+  localparam logic [63:0] DWM = 64'(DW) - 64'd1;
   localparam int unsigned CH  = DW >= 16 ? DW / 16 : 1;  // slots per beat (DW >= 16)
   localparam int unsigned NSL = FD + CH;                  // 16-byte slots
   localparam int unsigned BB  = NSL * 16;                 // buffer bytes
@@ -48,7 +49,7 @@ module bm_fetch #(
   logic [31:0] left, n4k, nfetch;
   logic [63:0] yend;
   always_comb begin
-    addr   = {insn_addr_i[63:4], 4'h0} + {28'h0, pc_q, 4'h0};
+    addr   = insn_addr_i + {28'h0, pc_q, 4'h0};  // 16-byte aligned by contract
     left   = insn_count_i - pc_q;
     n4k    = (32'h1000 - {20'h0, addr[11:0]}) >> 4;
     nfetch = FD;
@@ -57,7 +58,7 @@ module bm_fetch #(
     yend   = addr + {28'h0, nfetch, 4'h0};
     ar_req_o  = en_i && rd_q == n_q && !infl_q && pc_q < insn_count_i;
     ar_addr_o = {addr[63:OB], {OB{1'b0}}};
-    ar_len_o  = 8'(((yend + 64'(DW - 1)) >> OB) - (addr >> OB) - 64'd1);
+    ar_len_o  = 8'(((yend + DWM) >> OB) - (addr >> OB) - 64'd1);
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -71,7 +72,7 @@ module bm_fetch #(
         infl_q <= 1'b1;
         bi_q   <= '0;
         fn_q   <= SW'(nfetch);
-        ph_q   <= SW'(addr[OB-1:0] >> 4);
+        ph_q   <= SW'((addr & DWM) >> 4);
         hpc_q  <= pc_q;
         pc_q   <= pc_q + nfetch;
       end

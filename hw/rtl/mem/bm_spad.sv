@@ -58,7 +58,9 @@ module bm_spad #(
     logic [LB*8-1:0] rd0, rd1;
     logic [OB-1:0]   roff_q;
     logic            rodd_q;
-    logic [2*LB*8-1:0] rimg;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [2*LB*8-1:0] rimg;  // upper half: bytes beyond the window
+    /* verilator lint_on UNUSEDSIGNAL */
 
     assign rline = raddr_i[p*AW + OB +: LW];
     assign ridx1 = IW'(rline >> 1);

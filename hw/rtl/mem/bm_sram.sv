@@ -1,9 +1,10 @@
-// bm_sram: plain synchronous single-port-write / single-port-read SRAM with
-// byte enables. Latency 1: rdata_o holds mem[raddr_i] of the previous cycle in
-// which re_i was high. Read-during-write of the same line returns the old
-// data. Infers block RAM (synth_xilinx) and is black-boxed in generic synth.
+// bm_sram: plain synchronous SRAM, one write port with byte enables and one
+// read port. Latency 1: rdata_o holds mem[raddr_i] of the previous cycle in
+// which re_i was high; a read of a line written in the same cycle returns the
+// old data. Built from 32-bit columns (4 byte enables each) so that it maps
+// onto block RAM (synth_xilinx) and stays within Verilator's loop unrolling.
 module bm_sram #(
-  parameter int unsigned WB    = 4,   // word bytes
+  parameter int unsigned WB    = 4,   // word bytes (multiple of 4)
   parameter int unsigned DEPTH = 16,  // words
   parameter int unsigned IW    = 4    // index bits
 ) (
@@ -16,17 +17,17 @@ module bm_sram #(
   input  logic [IW-1:0]   raddr_i,
   output logic [WB*8-1:0] rdata_o
 );
-  logic [WB*8-1:0] mem_q [DEPTH];
-  logic [WB*8-1:0] rdata_q;
-
-  always_ff @(posedge clk_i) begin
-    if (we_i) begin
-      for (int i = 0; i < WB; i++) begin
-        if (wbe_i[i]) mem_q[waddr_i][i*8 +: 8] <= wdata_i[i*8 +: 8];
+  for (genvar w = 0; w < WB / 4; w++) begin : g_col
+    logic [31:0] mem_q [DEPTH];
+    logic [31:0] rdata_q;
+    always_ff @(posedge clk_i) begin
+      if (we_i) begin
+        for (int i = 0; i < 4; i++) begin
+          if (wbe_i[w*4 + i]) mem_q[waddr_i][i*8 +: 8] <= wdata_i[(w*4 + i)*8 +: 8];
+        end
       end
+      if (re_i) rdata_q <= mem_q[raddr_i];
     end
-    if (re_i) rdata_q <= mem_q[raddr_i];
+    assign rdata_o[w*32 +: 32] = rdata_q;
   end
-
-  assign rdata_o = rdata_q;
 endmodule

@@ -30,6 +30,8 @@ module bm_dequant #(
   logic signed [MW:0]   sum;
   logic signed [31:0]   acc_q, acc_d;
   logic                 sat_d;
+  localparam logic signed [MW:0] SMAX = (MW+1)'(32'sh7fffffff);
+  localparam logic signed [MW:0] SMIN = -((MW+1)'(33'sh080000000));
 
   always_comb begin
     auxe   = DW'($signed(aux_i));
@@ -47,9 +49,9 @@ module bm_dequant #(
     end else if (ld_i) begin
       acc_d = ld_data_i;
     end else if (v_q) begin
-      if (sum > (MW+1)'(32'sh7fffffff)) begin
+      if (sum > SMAX) begin
         acc_d = 32'sh7fffffff; sat_d = 1'b1;
-      end else if (sum < -(MW+1)'(33'sh080000000)) begin
+      end else if (sum < SMIN) begin
         acc_d = 32'sh80000000; sat_d = 1'b1;
       end else begin
         acc_d = sum[31:0];

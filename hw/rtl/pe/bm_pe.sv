@@ -34,21 +34,24 @@ module bm_pe #(
 );
   logic signed [GPW-1:0] gp_q, gp_d, tsum;
   logic signed [ASW-1:0] as_q, as_d, xsum;
-  logic [7:0]            x [L];
-  logic signed [15:0]    mag [L];
+  logic [L*8-1:0]        x;
+  logic [L*16-1:0]       mag;
+  logic signed [GPW-1:0] mge;
 
   for (genvar l = 0; l < L; l++) begin : g_lane
     bm_sparse_mux #(.L(L), .LI(l)) u_mux (
-      .act_i, .sparse_i, .idx_i(idx_i[l*2 +: 2]), .x_o(x[l]));
+      .act_i, .sparse_i, .idx_i(idx_i[l*2 +: 2]), .x_o(x[l*8 +: 8]));
   end
 
   always_comb begin
     tsum = '0;
     xsum = '0;
+    mge  = '0;
     for (int l = 0; l < L; l++) begin
-      mag[l] = 16'($signed(x[l])) <<< sh_i[l*3 +: 3];
-      if (nz_i[l]) tsum = tsum + (neg_i[l] ? -GPW'(mag[l]) : GPW'(mag[l]));
-      xsum = xsum + ASW'($signed(x[l]));
+      mag[l*16 +: 16] = 16'($signed(x[l*8 +: 8])) <<< sh_i[l*3 +: 3];
+      mge = GPW'($signed(mag[l*16 +: 16]));
+      if (nz_i[l]) tsum = tsum + (neg_i[l] ? -mge : mge);
+      xsum = xsum + ASW'($signed(x[l*8 +: 8]));
     end
     gp_d = gp_q;
     as_d = as_q;

@@ -26,7 +26,9 @@ module bm_term_decode #(
   logic [XB-1:0] xe;        // xe[i+1] = x[i], xe[0] = x[-1] = 0
   logic          sgn;
   logic [2:0]    dig;       // x[2t+1], x[2t], x[2t-1]
-  logic [7:0]    tbyte;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [7:0]    tbyte;     // bits 5:3 of a term byte carry nothing
+  /* verilator lint_on UNUSEDSIGNAL */
 
   always_comb begin
     sgn = offset_i;

@@ -9,7 +9,9 @@
 module bm_top (
   input  logic        ap_clk,
   input  logic        ap_rst_n,
-  output logic        interrupt,
+  /* verilator lint_off SYMRSVDWORD */
+  output logic        interrupt,      // Vitis kernel port name
+  /* verilator lint_on SYMRSVDWORD */
   // AXI4-Lite control
   input  logic [11:0] s_axi_control_awaddr,
   input  logic        s_axi_control_awvalid,
@@ -120,7 +122,7 @@ module bm_top (
   assign f_gnt  = m_axi_gmem_arvalid && m_axi_gmem_arready && f_req;
   assign l_gnt  = m_axi_gmem_arvalid && m_axi_gmem_arready && !f_req;
   assign r_beat = m_axi_gmem_rvalid && rd_busy_q;
-  assign r_err  = m_axi_gmem_rresp[1];
+  assign r_err  = m_axi_gmem_rresp != 2'b00;
 
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
@@ -152,34 +154,38 @@ module bm_top (
     .blocked_o(d_blocked), .err_o(d_err), .err_code_o(d_code));
 
   // ---- queues: {pc, insn}
-  logic [159:0] q_head [3];
+  logic [3*160-1:0] q_head;    // {pc, insn} at the head of each queue
   logic [2:0]   u_start;
   for (genvar u = 0; u < 3; u++) begin : g_q
     bm_fifo #(.W(160), .DEPTH(bm_cfg_pkg::QUEUE_DEPTH)) u_fifo (
       .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .push_i(q_push[u]), .data_i({f_pc, f_insn}),
-      .pop_i(u_start[u]), .head_o(q_head[u]), .empty_o(q_empty[u]), .full_o(q_full[u]));
+      .pop_i(u_start[u]), .head_o(q_head[u*160 +: 160]), .empty_o(q_empty[u]), .full_o(q_full[u]));
   end
 
   // ---- unit scheduling and tokens
   // tokens: 0 L2C (load -> compute), 1 C2L, 2 C2S, 3 S2C
-  logic [7:0]  tok_q [4];
+  logic [31:0] tok_q;          // 4 x 8-bit token counters
   logic [3:0]  tok_inc, tok_dec, tok_ovf;
-  logic [2:0]  u_busy, u_last, u_nop, u_tokok, u_pp, u_pn, u_shp, u_shn;
+  logic [2:0]  u_busy, u_last, u_nop, u_tokok, u_shp, u_shn;
+  // LOAD has no previous stage and STORE no next one: those flag bits are
+  // decoded uniformly but never used (bm_dispatch / bm_load / bm_store reject them).
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [2:0]  u_pp, u_pn, u_pushp, u_pushn;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [2:0]  cur_pp_q, cur_pn_q;
-  logic [31:0] cur_pc_q [3];
-  logic [2:0]  u_pushp, u_pushn;
+  logic [95:0] cur_pc_q;
 
   always_comb begin
     for (int u = 0; u < 3; u++) begin
-      u_nop[u] = q_head[u][3:0] == bm_isa_pkg::OP_NOP;
-      u_pp[u]  = q_head[u][4];   // pop_prev
-      u_pn[u]  = q_head[u][5];   // pop_next
-      u_shp[u] = q_head[u][6];   // push_prev
-      u_shn[u] = q_head[u][7];   // push_next
+      u_nop[u] = q_head[u*160 +: 4] == bm_isa_pkg::OP_NOP;
+      u_pp[u]  = q_head[u*160 + 4];   // pop_prev
+      u_pn[u]  = q_head[u*160 + 5];   // pop_next
+      u_shp[u] = q_head[u*160 + 6];   // push_prev
+      u_shn[u] = q_head[u*160 + 7];   // push_next
     end
-    u_tokok[0] = !(u_pn[0] && tok_q[1] == 8'd0);
-    u_tokok[1] = !(u_pp[1] && tok_q[0] == 8'd0) && !(u_pn[1] && tok_q[3] == 8'd0);
-    u_tokok[2] = !(u_pp[2] && tok_q[2] == 8'd0);
+    u_tokok[0] = !(u_pn[0] && tok_q[1*8 +: 8] == 8'd0);
+    u_tokok[1] = !(u_pp[1] && tok_q[0*8 +: 8] == 8'd0) && !(u_pn[1] && tok_q[3*8 +: 8] == 8'd0);
+    u_tokok[2] = !(u_pp[2] && tok_q[2*8 +: 8] == 8'd0);
   end
   always_comb begin
     for (int u = 0; u < 3; u++) u_start[u] = en && !q_empty[u] && !u_busy[u] && u_tokok[u];
@@ -192,21 +198,21 @@ module bm_top (
     tok_inc = {u_pushp[2], u_pushn[1], u_pushp[1], u_pushn[0]};
     tok_dec = {u_start[1] && u_pn[1], u_start[2] && u_pp[2], u_start[0] && u_pn[0],
                u_start[1] && u_pp[1]};
-    for (int i = 0; i < 4; i++) tok_ovf[i] = tok_inc[i] && !tok_dec[i] && tok_q[i] == 8'hff;
+    for (int i = 0; i < 4; i++) tok_ovf[i] = tok_inc[i] && !tok_dec[i] && tok_q[i*8 +: 8] == 8'hff;
   end
 
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
-      for (int i = 0; i < 4; i++) tok_q[i] <= '0;
-      for (int u = 0; u < 3; u++) cur_pc_q[u] <= '0;
+      for (int i = 0; i < 4; i++) tok_q[i*8 +: 8] <= '0;
+      for (int u = 0; u < 3; u++) cur_pc_q[u*32 +: 32] <= '0;
       cur_pp_q <= '0; cur_pn_q <= '0;
     end else if (clr) begin
-      for (int i = 0; i < 4; i++) tok_q[i] <= '0;
+      for (int i = 0; i < 4; i++) tok_q[i*8 +: 8] <= '0;
     end else begin
-      for (int i = 0; i < 4; i++) tok_q[i] <= tok_q[i] + 8'(tok_inc[i]) - 8'(tok_dec[i]);
+      for (int i = 0; i < 4; i++) tok_q[i*8 +: 8] <= tok_q[i*8 +: 8] + 8'(tok_inc[i]) - 8'(tok_dec[i]);
       for (int u = 0; u < 3; u++) begin
         if (u_start[u]) begin
-          cur_pc_q[u] <= q_head[u][159:128];
+          cur_pc_q[u*32 +: 32] <= q_head[u*160 + 128 +: 32];
           cur_pp_q[u] <= u_shp[u];
           cur_pn_q[u] <= u_shn[u];
         end
@@ -216,7 +222,7 @@ module bm_top (
 
   // ---- units
   logic [2:0]  u_err;
-  logic [7:0]  u_code [3];
+  logic [23:0] u_code;
   logic        l_busy, c_busy, s_busy, l_last, c_last, s_last;
   logic        l_we;
   logic [1:0]  l_sel;
@@ -230,8 +236,8 @@ module bm_top (
   bm_load #(.DW(DW), .WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
             .ACT_BYTES(bm_cfg_pkg::ACT_BYTES), .TAB_BYTES(TABB)) u_load (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
-    .start_i(u_start[0] && !u_nop[0]), .insn_i(q_head[0][127:0]), .base_i(base),
-    .busy_o(l_busy), .last_o(l_last), .err_o(u_err[0]), .err_code_o(u_code[0]),
+    .start_i(u_start[0] && !u_nop[0]), .insn_i(q_head[0*160 +: 128]), .base_i(base),
+    .busy_o(l_busy), .last_o(l_last), .err_o(u_err[0]), .err_code_o(u_code[0*8 +: 8]),
     .ar_req_o(l_req), .ar_addr_o(l_addr), .ar_len_o(l_len), .ar_gnt_i(l_gnt),
     .r_valid_i(r_beat && rd_own_q), .r_data_i(m_axi_gmem_rdata), .r_last_i(m_axi_gmem_rlast),
     .r_err_i(r_err), .sp_we_o(l_we), .sp_sel_o(l_sel), .sp_addr_o(l_waddr),
@@ -242,8 +248,11 @@ module bm_top (
   logic [31:0]       w_ra, m_ra, a_ra, cp_ra, cp_wa, st_ra;
   logic [WLB*8-1:0]  w_rd;
   logic [MLB*8-1:0]  m_rd;
+  // read windows are a power of two wide; consumers use their first bytes
+  /* verilator lint_off UNUSEDSIGNAL */
   logic [ALB*8-1:0]  a_rd;
   logic [2*CLB*8-1:0] c_rd;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [CLB*8-1:0]  cp_wd;
   logic [CLB-1:0]    cp_wm;
   logic [TABB*8-1:0] tab;
@@ -270,24 +279,24 @@ module bm_top (
   bm_compute #(.R(R), .C(C), .L(L), .MAXB(MAXB), .MT(MT), .TB(TB),
                .WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
                .ACT_BYTES(bm_cfg_pkg::ACT_BYTES), .ACC_BYTES(bm_cfg_pkg::ACC_BYTES),
-               .WLB(WLB), .MLB(MLB), .ALB(ALB), .CLB(CLB), .TABB(TABB)) u_compute (
+               .WLB(WLB), .MLB(MLB), .CLB(CLB), .TABB(TABB)) u_compute (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr || stop), .start_i(u_start[1] && !u_nop[1]),
-    .insn_i(q_head[1][127:0]), .busy_o(c_busy), .last_o(c_last), .err_o(u_err[1]),
-    .err_code_o(u_code[1]), .step_o(c_step), .nsat_o(c_nsat),
+    .insn_i(q_head[1*160 +: 128]), .busy_o(c_busy), .last_o(c_last), .err_o(u_err[1]),
+    .err_code_o(u_code[1*8 +: 8]), .step_o(c_step), .nsat_o(c_nsat),
     .wre_o(w_re), .wraddr_o(w_ra), .wrdata_i(w_rd), .mre_o(m_re), .mraddr_o(m_ra),
-    .mrdata_i(m_rd), .are_o(a_re), .araddr_o(a_ra), .ardata_i(a_rd),
-    .cre_o(cp_re), .craddr_o(cp_ra), .crdata_i(c_rd[CLB*8-1:0]), .cwe_o(cp_we),
+    .mrdata_i(m_rd), .are_o(a_re), .araddr_o(a_ra), .ardata_i(a_rd[2*C*L*8-1:0]),
+    .cre_o(cp_re), .craddr_o(cp_ra), .crdata_i(c_rd[R*32-1:0]), .cwe_o(cp_we),
     .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tab_i(tab));
 
-  bm_store #(.DW(DW), .CLB(CLB), .ACC_BYTES(bm_cfg_pkg::ACC_BYTES)) u_store (
+  bm_store #(.DW(DW), .ACC_BYTES(bm_cfg_pkg::ACC_BYTES)) u_store (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
-    .start_i(u_start[2] && !u_nop[2]), .insn_i(q_head[2][127:0]), .base_i(base),
-    .busy_o(s_busy), .last_o(s_last), .err_o(u_err[2]), .err_code_o(u_code[2]),
+    .start_i(u_start[2] && !u_nop[2]), .insn_i(q_head[2*160 +: 128]), .base_i(base),
+    .busy_o(s_busy), .last_o(s_last), .err_o(u_err[2]), .err_code_o(u_code[2*8 +: 8]),
     .aw_valid_o(m_axi_gmem_awvalid), .aw_addr_o(m_axi_gmem_awaddr), .aw_len_o(m_axi_gmem_awlen),
     .aw_ready_i(m_axi_gmem_awready), .w_valid_o(m_axi_gmem_wvalid), .w_data_o(m_axi_gmem_wdata),
     .w_strb_o(m_axi_gmem_wstrb), .w_last_o(m_axi_gmem_wlast), .w_ready_i(m_axi_gmem_wready),
-    .b_valid_i(m_axi_gmem_bvalid), .b_err_i(m_axi_gmem_bresp[1]),
-    .cre_o(st_re), .craddr_o(st_ra), .crdata_i(c_rd[2*CLB*8-1:CLB*8]));
+    .b_valid_i(m_axi_gmem_bvalid), .b_err_i(m_axi_gmem_bresp != 2'b00),
+    .cre_o(st_re), .craddr_o(st_ra), .crdata_i(c_rd[CLB*8 +: DW*8]));
 
   assign m_axi_gmem_awsize  = 3'($clog2(DW));
   assign m_axi_gmem_awburst = 2'b01;
@@ -314,18 +323,18 @@ module bm_top (
 
     err_now = 1'b1; e_code = '0; e_pc = '0;
     if (d_err) begin e_code = d_code; e_pc = f_pc; end
-    else if (u_err[0]) begin e_code = u_code[0]; e_pc = u_start[0] ? q_head[0][159:128] : cur_pc_q[0]; end
-    else if (u_err[1]) begin e_code = u_code[1]; e_pc = u_start[1] ? q_head[1][159:128] : cur_pc_q[1]; end
-    else if (u_err[2]) begin e_code = u_code[2]; e_pc = u_start[2] ? q_head[2][159:128] : cur_pc_q[2]; end
-    else if (tok_ovf[0]) begin e_code = bm_isa_pkg::ERR_TOKEN; e_pc = u_start[0] ? q_head[0][159:128] : cur_pc_q[0]; end
-    else if (tok_ovf[1] || tok_ovf[2]) begin e_code = bm_isa_pkg::ERR_TOKEN; e_pc = u_start[1] ? q_head[1][159:128] : cur_pc_q[1]; end
-    else if (tok_ovf[3]) begin e_code = bm_isa_pkg::ERR_TOKEN; e_pc = u_start[2] ? q_head[2][159:128] : cur_pc_q[2]; end
+    else if (u_err[0]) begin e_code = u_code[0*8 +: 8]; e_pc = u_start[0] ? q_head[0*160 + 128 +: 32] : cur_pc_q[0*32 +: 32]; end
+    else if (u_err[1]) begin e_code = u_code[1*8 +: 8]; e_pc = u_start[1] ? q_head[1*160 + 128 +: 32] : cur_pc_q[1*32 +: 32]; end
+    else if (u_err[2]) begin e_code = u_code[2*8 +: 8]; e_pc = u_start[2] ? q_head[2*160 + 128 +: 32] : cur_pc_q[2*32 +: 32]; end
+    else if (tok_ovf[0]) begin e_code = bm_isa_pkg::ERR_TOKEN; e_pc = u_start[0] ? q_head[0*160 + 128 +: 32] : cur_pc_q[0*32 +: 32]; end
+    else if (tok_ovf[1] || tok_ovf[2]) begin e_code = bm_isa_pkg::ERR_TOKEN; e_pc = u_start[1] ? q_head[1*160 + 128 +: 32] : cur_pc_q[1*32 +: 32]; end
+    else if (tok_ovf[3]) begin e_code = bm_isa_pkg::ERR_TOKEN; e_pc = u_start[2] ? q_head[2*160 + 128 +: 32] : cur_pc_q[2*32 +: 32]; end
     else if (f_err) begin e_code = bm_isa_pkg::ERR_DRAM; e_pc = f_errpc; end
     else if (deadlock) begin
       e_code = bm_isa_pkg::ERR_DEADLOCK;
       e_pc = 32'hffffffff;
       for (int u = 0; u < 3; u++) begin
-        if (!q_empty[u] && q_head[u][159:128] < e_pc) e_pc = q_head[u][159:128];
+        if (!q_empty[u] && q_head[u*160 + 128 +: 32] < e_pc) e_pc = q_head[u*160 + 128 +: 32];
       end
     end
     else if (en && f_exh && !fin_q) begin e_code = bm_isa_pkg::ERR_NO_FINISH;
@@ -333,7 +342,7 @@ module bm_top (
     end
     else err_now = 1'b0;
     err_now = err_now && run_q && !stop;
-    done_err = run_q && stop && !l_busy && !s_busy && !rd_busy_q && !f_gnt && !l_gnt;
+    done_err = run_q && stop && !l_busy && !s_busy && !rd_busy_q && !f_busy && !f_gnt && !l_gnt;
   end
 
   assign done = finished || done_err;
@@ -353,40 +362,40 @@ module bm_top (
 
   // ---- counters (cycles 0 .. t-1 of the run)
   logic [63:0] cyc_q;
-  logic [31:0] cnt_q [NC-1];
+  logic [(NC-1)*32-1:0] cnt_q;
   logic        cnt_en;
-  logic [31:0] inc [NC-1];
+  logic [(NC-1)*32-1:0] inc;
   assign cnt_en = run_q && !done;
   always_comb begin
-    inc[0]  = 32'(u_start[0] || l_busy);                         // LD_BUSY
-    inc[1]  = 32'(!u_busy[0] && !q_empty[0] && !u_tokok[0]);    // LD_WAIT_TOK
-    inc[2]  = 32'((u_start[0] || l_busy) && !(r_beat && rd_own_q)); // LD_WAIT_MEM
-    inc[3]  = 32'(u_start[1] || c_busy);                         // CP_BUSY
-    inc[4]  = 32'(!u_busy[1] && !q_empty[1] && !u_tokok[1]);    // CP_WAIT_TOK
-    inc[5]  = 32'(c_step);                                       // CP_STEP
-    inc[6]  = 32'(u_start[2] || s_busy);                         // ST_BUSY
-    inc[7]  = 32'(!u_busy[2] && !q_empty[2] && !u_tokok[2]);    // ST_WAIT_TOK
-    inc[8]  = 32'((u_start[2] || s_busy) && !s_wbeat);          // ST_WAIT_MEM
-    inc[9]  = 32'(r_beat && !rd_own_q);                          // FETCH_BEATS
-    inc[10] = 32'(r_beat && rd_own_q);                           // RD_BEATS
-    inc[11] = 32'(s_wbeat);                                      // WR_BEATS
-    inc[12] = 32'(u_last[0]) + 32'(u_last[1]) + 32'(u_last[2]) + 32'(fin_now); // INSNS
-    inc[13] = 32'(c_nsat);                                       // SAT_EVENTS
+    inc[0*32 +: 32] = 32'(u_start[0] || l_busy);                         // LD_BUSY
+    inc[1*32 +: 32] = 32'(!u_busy[0] && !q_empty[0] && !u_tokok[0]);    // LD_WAIT_TOK
+    inc[2*32 +: 32] = 32'((u_start[0] || l_busy) && !(r_beat && rd_own_q)); // LD_WAIT_MEM
+    inc[3*32 +: 32] = 32'(u_start[1] || c_busy);                         // CP_BUSY
+    inc[4*32 +: 32] = 32'(!u_busy[1] && !q_empty[1] && !u_tokok[1]);    // CP_WAIT_TOK
+    inc[5*32 +: 32] = 32'(c_step);                                       // CP_STEP
+    inc[6*32 +: 32] = 32'(u_start[2] || s_busy);                         // ST_BUSY
+    inc[7*32 +: 32] = 32'(!u_busy[2] && !q_empty[2] && !u_tokok[2]);    // ST_WAIT_TOK
+    inc[8*32 +: 32] = 32'((u_start[2] || s_busy) && !s_wbeat);          // ST_WAIT_MEM
+    inc[9*32 +: 32] = 32'(r_beat && !rd_own_q);                          // FETCH_BEATS
+    inc[10*32 +: 32] = 32'(r_beat && rd_own_q);                           // RD_BEATS
+    inc[11*32 +: 32] = 32'(s_wbeat);                                      // WR_BEATS
+    inc[12*32 +: 32] = 32'(u_last[0]) + 32'(u_last[1]) + 32'(u_last[2]) + 32'(fin_now); // INSNS
+    inc[13*32 +: 32] = 32'(c_nsat);                                       // SAT_EVENTS
   end
   always_ff @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       cyc_q <= '0;
-      for (int i = 0; i < NC - 1; i++) cnt_q[i] <= '0;
+      for (int i = 0; i < NC - 1; i++) cnt_q[i*32 +: 32] <= '0;
     end else if (clr) begin
       cyc_q <= '0;
-      for (int i = 0; i < NC - 1; i++) cnt_q[i] <= '0;
+      for (int i = 0; i < NC - 1; i++) cnt_q[i*32 +: 32] <= '0;
     end else if (cnt_en) begin
       cyc_q <= cyc_q + 64'd1;
-      for (int i = 0; i < NC - 1; i++) cnt_q[i] <= cnt_q[i] + inc[i];
+      for (int i = 0; i < NC - 1; i++) cnt_q[i*32 +: 32] <= cnt_q[i*32 +: 32] + inc[i*32 +: 32];
     end
   end
   always_comb begin
     cnt_flat[63:0] = cyc_q;
-    for (int i = 0; i < NC - 1; i++) cnt_flat[64 + i*32 +: 32] = cnt_q[i];
+    for (int i = 0; i < NC - 1; i++) cnt_flat[64 + i*32 +: 32] = cnt_q[i*32 +: 32];
   end
 endmodule
