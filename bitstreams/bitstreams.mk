@@ -1,0 +1,123 @@
+# bitstreams/bitstreams.mk: board builds and their tests. Included by the top
+# Makefile (variables BUILD, DEPS_OK, CC, CXX, CFLAGS_R, XRT_LIBS, LDLIBS and
+# RTL_PKGS/RTL_SRCS from hw/sim/sim.mk). docs/bitstreams.md explains each.
+#   make bitstream-ice40     $(BUILD)/bitstreams/ice40/bitmill.bin: yosys synth_ice40,
+#                            nextpnr-ice40 --up5k --package sg48 --freq 12, icepack;
+#                            prints utilisation and "Fmax: <MHz> MHz"; fails when the
+#                            design does not fit or misses ICE40_MHZ
+#   make stat-ice40          yosys stat per module (synth_ice40 -noflatten)
+#   make test-ice40          Verilator model of the board top driven through its UART
+#                            pins by the host protocol code (tests/ice40)
+#   make lint-ice40          verilator --lint-only -Wall on the board RTL
+#   make synth-report        yosys synth_ice40 / synth_xilinx -family xcup per preset
+#   make xclbin PLATFORM=P   Vitis link for an Alveo card (needs v++ and Vivado)
+#   make xo                  Vivado package_xo of bm_top (needs Vivado)
+#   make bitstream-manifest  bitstreams/MANIFEST: artifacts, preset, ISA hash, sha256
+
+VERILATOR     ?= verilator
+YOSYS         ?= yosys
+VL_INC        ?= /usr/share/verilator/include
+ICE40_MHZ     ?= 12
+ICE40_CLK_HZ  ?= 12000000
+ICE40_BAUD    ?= 1000000
+ICE40_SEED    ?= 1
+ICE40_PRESET  := ice40
+ICE40_OUT     := $(BUILD)/bitstreams/ice40
+ICE40_SIM     := $(BUILD)/ice40/sim
+ICE40_BRIDGE  := $(sort $(wildcard bitstreams/ice40/rtl/bm_*.sv))
+ICE40_HW      := $(RTL_PKGS) hw/rtl/gen/presets/$(ICE40_PRESET).sv $(RTL_SRCS)
+ICE40_ALL     := $(ICE40_HW) $(ICE40_BRIDGE)
+ICE40_PCF     := bitstreams/ice40/icebreaker.pcf
+NEXTPNR_ICE40 ?= nextpnr-ice40
+ICEPACK       ?= icepack
+
+.PHONY: bitstream-ice40 stat-ice40 test-ice40 lint-ice40 synth-report xclbin xo \
+        bitstream-manifest
+
+# ---- iCE40 bitstream ---------------------------------------------------------
+$(ICE40_OUT)/bitmill.json: $(ICE40_ALL) bitstreams/bitstreams.mk | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo "yosys synth_ice40 (log: $(@D)/yosys.log)"
+	@$(YOSYS) -q -l $(@D)/yosys.log -p "read_verilog -sv -defer $(ICE40_ALL); \
+	  hierarchy -top bm_ice40_top; synth_ice40 -top bm_ice40_top -json $@.tmp; \
+	  tee -q -o $(@D)/yosys-stat.txt stat" > /dev/null || { tail -20 $(@D)/yosys.log; exit 1; }
+	@mv $@.tmp $@
+
+# nextpnr fails by itself when the design does not fit; timing is checked
+# here from its JSON report so the achieved Fmax is always printed.
+$(ICE40_OUT)/bitmill.asc: $(ICE40_OUT)/bitmill.json $(ICE40_PCF)
+	@echo "nextpnr-ice40 --up5k --package sg48 --freq $(ICE40_MHZ) (log: $(@D)/nextpnr.log)"
+	@$(NEXTPNR_ICE40) --up5k --package sg48 --freq $(ICE40_MHZ) --seed $(ICE40_SEED) --timing-allow-fail \
+	  --pcf $(ICE40_PCF) --json $< --asc $@.tmp --report $(@D)/report.json -q -l $(@D)/nextpnr.log \
+	  || { grep -iE "error|utilis|LC|RAM" $(@D)/nextpnr.log | tail -20; \
+	       echo "bitstream-ice40: nextpnr failed (does not fit the UP5K?), log $(@D)/nextpnr.log"; exit 1; }
+	@python3 bitstreams/ice40/report.py $(@D)/report.json $(ICE40_MHZ) > $(@D)/summary.txt; rc=$$?; \
+	  cat $(@D)/summary.txt; [ $$rc -eq 0 ] || { rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@
+
+$(ICE40_OUT)/bitmill.bin: $(ICE40_OUT)/bitmill.asc
+	@$(ICEPACK) $< $@.tmp && mv $@.tmp $@
+
+bitstream-ice40: $(ICE40_OUT)/bitmill.bin
+	@cat $(ICE40_OUT)/summary.txt
+	@echo "bitstream: $< ($$(stat -c %s $<) bytes)"
+
+stat-ice40: | $(DEPS_OK)
+	@mkdir -p $(ICE40_OUT)
+	$(YOSYS) -q -l $(ICE40_OUT)/stat-noflatten.log -p "read_verilog -sv -defer $(ICE40_ALL); \
+	  hierarchy -top bm_ice40_top; synth_ice40 -top bm_ice40_top -noflatten; \
+	  tee -q -o $(ICE40_OUT)/stat-noflatten.txt stat" > /dev/null
+	@cat $(ICE40_OUT)/stat-noflatten.txt
+
+# ---- board RTL lint ------------------------------------------------------------
+# -Wall on the board files only: the accelerator's own warnings are lint's job
+# (hw/sim/sim.mk), so they are switched off here by file.
+lint-ice40: | $(DEPS_OK)
+	@mkdir -p $(BUILD)/ice40
+	@printf '`verilator_config\nlint_off -file "*hw/rtl/*"\n' > $(BUILD)/ice40/hw_off.vlt
+	$(VERILATOR) --lint-only -Wall --top-module bm_ice40_top $(BUILD)/ice40/hw_off.vlt $(ICE40_ALL)
+	@echo "lint-ice40: clean"
+
+# ---- Verilator model of the board and the bridge test ---------------------------
+ICE40_VFLAGS := -GCLK_HZ=$(ICE40_CLK_HZ) -GBAUD=$(ICE40_BAUD)
+$(ICE40_SIM)/obj/Vbm_ice40_top__ALL.a: $(ICE40_ALL) bitstreams/bitstreams.mk | $(DEPS_OK)
+	@rm -rf $(@D) && mkdir -p $(@D)
+	$(VERILATOR) --cc --build -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O2 \
+	  --trace-fst -Wno-fatal -Wno-lint -Wno-style --top-module bm_ice40_top $(ICE40_VFLAGS) \
+	  --Mdir $(@D) $(ICE40_ALL) > $(ICE40_SIM)/verilate.log 2>&1 || { tail -30 $(ICE40_SIM)/verilate.log; exit 1; }
+	$(MAKE) -s -C $(@D) -f Vbm_ice40_top.mk verilated.o verilated_threads.o verilated_fst_c.o \
+	  >> $(ICE40_SIM)/verilate.log 2>&1
+
+ICE40_TEST := $(ICE40_SIM)/test_ice40_bridge
+$(ICE40_TEST): tests/ice40/test_ice40_bridge.c tests/ice40/ice40_sim.cpp tests/ice40/ice40_sim.h \
+               $(ICE40_SIM)/obj/Vbm_ice40_top__ALL.a $(BUILD)/lib/libbitmill.a
+	$(CXX) -O2 -std=c++17 -Wall -Wextra -Werror -isystem $(VL_INC) -isystem $(VL_INC)/vltstd -isystem $(ICE40_SIM)/obj \
+	  -DICE40_CLK_HZ=$(ICE40_CLK_HZ)u -DICE40_BAUD=$(ICE40_BAUD)u -c tests/ice40/ice40_sim.cpp \
+	  -o $(ICE40_SIM)/ice40_sim.o
+	$(CC) $(CFLAGS_R) -Itests -Itests/ice40 -c tests/ice40/test_ice40_bridge.c -o $(ICE40_SIM)/test_ice40_bridge.o
+	$(CXX) -o $@ $(ICE40_SIM)/test_ice40_bridge.o $(ICE40_SIM)/ice40_sim.o $(ICE40_SIM)/obj/Vbm_ice40_top__ALL.a \
+	  $(ICE40_SIM)/obj/verilated.o $(ICE40_SIM)/obj/verilated_threads.o $(ICE40_SIM)/obj/verilated_fst_c.o \
+	  $(BUILD)/lib/libbitmill.a $(XRT_LIBS) $(LDLIBS) -lz -pthread
+
+# One summary line "ice40: N passed, N failed" (the bridge test's checks, plus
+# one for lint and one for the bitstream build + timing when ICE40_BITSTREAM=1).
+ICE40_BITSTREAM ?= 1
+test-ice40: $(ICE40_TEST)
+	@mkdir -p $(BUILD)/test-logs
+	@log=$(BUILD)/test-logs/test_ice40_bridge.log; p=0; f=0; \
+	if timeout 900 $(ICE40_TEST) > $$log 2>&1; then echo "ok     test_ice40_bridge"; \
+	else echo "FAILED test_ice40_bridge (log: $$log)"; tail -20 $$log; f=1; fi; \
+	line=$$(grep -E '^test_ice40_bridge: [0-9]+ passed' $$log | tail -1); \
+	if [ -n "$$line" ]; then p=$$(echo "$$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/'); \
+	  n=$$(echo "$$line" | sed -E 's/.* ([0-9]+) failed.*/\1/'); [ $$n -gt 0 ] && f=$$n; fi; \
+	if $(MAKE) -s lint-ice40 > $(BUILD)/test-logs/lint-ice40.log 2>&1; then p=$$((p+1)); echo "ok     lint-ice40"; \
+	else f=$$((f+1)); echo "FAILED lint-ice40 (log: $(BUILD)/test-logs/lint-ice40.log)"; \
+	  tail -20 $(BUILD)/test-logs/lint-ice40.log; fi; \
+	if [ "$(ICE40_BITSTREAM)" = 1 ]; then \
+	  if $(MAKE) -s bitstream-ice40 > $(BUILD)/test-logs/bitstream-ice40.log 2>&1; then p=$$((p+1)); \
+	    echo "ok     bitstream-ice40: $$(grep -E '^Fmax' $(BUILD)/test-logs/bitstream-ice40.log)"; \
+	  else f=$$((f+1)); echo "FAILED bitstream-ice40 (log: $(BUILD)/test-logs/bitstream-ice40.log)"; \
+	    tail -20 $(BUILD)/test-logs/bitstream-ice40.log; fi; fi; \
+	echo "ice40: $$p passed, $$f failed" | tee -a $(BUILD)/test-logs/summary.txt; [ $$f -eq 0 ]
+
+-include bitstreams/alveo/alveo.mk
