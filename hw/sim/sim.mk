@@ -23,7 +23,7 @@ sim-all: $(foreach p,$(SIM_PRESETS),$(BUILD)/sim/$(p)/libbmsim.so)
 # One Verilator build per preset; rebuilt when any RTL, the preset or the
 # harness changes.
 $(BUILD)/sim/%/libbmsim.so: $(RTL_PKGS) hw/rtl/gen/presets/%.sv $(RTL_SRCS) hw/sim/bm_sim.cpp \
-                            hw/sim/bm_sim_api.h hw/sim/sim.mk
+                            hw/sim/bm_sim_api.h
 	@rm -rf $(BUILD)/sim/$*/obj && mkdir -p $(BUILD)/sim/$*/obj
 	$(VERILATOR) --cc --build -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O3 \
 	  --trace-fst -CFLAGS -fPIC -Wno-fatal -Wno-lint -Wno-style --top-module bm_top \
@@ -58,5 +58,18 @@ $(BUILD)/sim/$(1)/test_rtl_%: tests/rtl/test_rtl_%.c tests/rtl/rtl_util.h tests/
 endef
 $(foreach p,$(SIM_PRESETS),$(eval $(call rtl_test_rule,$(p))))
 
-test-rtl: $(RTL_TEST_BINS)
-	@BM_PROGS=$(RTL_PROGS) bash tests/rtl/run_rtl.sh $(BUILD)/test-logs $(RTL_TEST_BINS)
+test-rtl: $(RTL_TEST_BINS) $(RTL_UNIT_BINS)
+	@BM_PROGS=$(RTL_PROGS) bash tests/rtl/run_rtl.sh $(BUILD)/test-logs $(RTL_UNIT_BINS) $(RTL_TEST_BINS)
+
+# ---- module unit tests: Verilator testbenches of leaf modules (preset-free)
+RTL_UNIT_TBS  := $(sort $(patsubst tests/rtl/unit/tb_%.cpp,%,$(wildcard tests/rtl/unit/tb_*.cpp)))
+RTL_UNIT_BINS := $(foreach t,$(RTL_UNIT_TBS),$(BUILD)/sim/unit/$(t)/tb_$(t))
+$(BUILD)/sim/unit/%/tb_%: tests/rtl/unit/tb_%.cpp $(RTL_SRCS)
+	@rm -rf $(BUILD)/sim/unit/$* && mkdir -p $(BUILD)/sim/unit/$*
+	$(VERILATOR) --cc --exe --build -O3 -Wno-fatal -Wno-lint -Wno-style --top-module bm_$* \
+	  --Mdir $(BUILD)/sim/unit/$* $(RTL_PKGS) hw/rtl/gen/presets/default.sv $(RTL_SRCS) \
+	  $(abspath $<) -o tb_$* > $(BUILD)/sim/unit/$*.log 2>&1 || { tail -20 $(BUILD)/sim/unit/$*.log; exit 1; }
+
+# ---- lint: verilator -Wall on every preset, yosys synth of the default one
+lint:
+	@bash hw/lint/lint.sh $(BUILD)/test-logs $(BUILD)/lint
