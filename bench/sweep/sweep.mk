@@ -1,7 +1,8 @@
 # Design-space sweeps (host/sweep, docs/sweeps.md), the BitMoD side-by-side
 # (docs/compare.md) and the benchmark summary. Included from bench/bench.mk.
 #   make sweep-example   stories260K x 3 presets x 5 formats x dense/2:4, RTL-checked
-#                        -> $(BUILD)/sweep-example/{results,summary}.csv, plots/
+#                        -> $(BUILD)/sweep-example/{results,summary}.csv, plots/;
+#                        table in docs/sweeps.md, PNGs in docs/img/
 #   make sweep-test      tiny sweep: CSV schema, resume, job export, model == RTL
 #   make sweep-synth     yosys synth_xilinx reports for the sweep presets
 #   make compare         Llama-2-7B layers vs BitMoD's analytic model -> docs/compare.md
@@ -15,18 +16,19 @@ SWEEP_BIN     := $(BUILD)/bin/bitmill
 .PHONY: sweep-example sweep-test sweep-synth compare bench-summary
 sweep-example: $(SWEEP_BIN) $(SWEEP_SIM)
 	OPENBLAS_NUM_THREADS=1 $(SWEEP_BIN) sweep bench/sweep/example.spec -o $(BUILD)/sweep-example -j $(SWEEP_J)
+	python3 bench/sweep/example_doc.py $(BUILD)/sweep-example docs/sweeps.md docs/img
 	@column -s, -t < $(BUILD)/sweep-example/summary.csv | cut -c1-220 | head -40
 
 sweep-test: $(SWEEP_BIN) $(BUILD)/sim/default/libbmsim.so $(BUILD)/sim/odd/libbmsim.so
 	@bash bench/sweep/sweep_test.sh $(BUILD)
+TEST_EXTRA += sweep-test
 
-# Resources per preset: yosys 0.23 synth_xilinx (UltraScale+ cells) of
-# bm_top; `bitmill sweep` reads $(BUILD)/synth/PRESET/stat.txt when present.
-$(BUILD)/synth/%/stat.txt: $(RTL_PKGS) hw/rtl/gen/presets/%.sv $(RTL_SRCS)
-	@mkdir -p $(@D)
-	$(YOSYS) -q -l $(@D)/yosys.log -p "read_verilog -sv $(RTL_PKGS) hw/rtl/gen/presets/$*.sv $(RTL_SRCS); \
-	  synth_xilinx -family xcup -top bm_top; tee -o $@.tmp stat" > /dev/null && mv $@.tmp $@
-sweep-synth: $(foreach p,$(SWEEP_PRESETS),$(BUILD)/synth/$(p)/stat.txt)
+# Resources per preset: hw/lint/synth.sh (yosys 0.23 synth_xilinx -family
+# xcup of bm_top, the `make lint` flow); `bitmill sweep` reads
+# $(BUILD)/synth/PRESET/xcup_stat.txt when present.
+$(BUILD)/synth/%/xcup_stat.txt: $(RTL_PKGS) hw/rtl/gen/presets/%.sv $(RTL_SRCS) hw/lint/synth.sh
+	bash hw/lint/synth.sh $(@D) $*
+sweep-synth: $(foreach p,$(SWEEP_PRESETS),$(BUILD)/synth/$(p)/xcup_stat.txt)
 
 compare: $(SWEEP_BIN)
 	OPENBLAS_NUM_THREADS=1 $(SWEEP_BIN) sweep bench/sweep/llama7b.spec -o $(BUILD)/compare -j $(SWEEP_J) --no-plots

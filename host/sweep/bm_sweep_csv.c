@@ -20,11 +20,18 @@ const char *bm_sweep_header(void) { return header; }
 int bm_sweep_synth_lookup(const char *build_dir, const char *preset, bm_sweep_res *r, bm_err *err)
 {
     memset(r, 0, sizeof *r);
+    /* hw/lint/synth.sh writes xcup_stat.txt: `make sweep-synth` per preset,
+     * `make lint` for the default preset. */
     char path[1200];
-    snprintf(path, sizeof path, "%s/synth/%s/stat.txt", build_dir ? build_dir : "build", preset);
+    const char *b = build_dir ? build_dir : "build";
+    snprintf(path, sizeof path, "%s/synth/%s/xcup_stat.txt", b, preset);
     FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(path, sizeof path, "%s/lint/synth_%s/xcup_stat.txt", b, preset);
+        f = fopen(path, "r");
+    }
     if (!f)
-        return bm_fail(err, BM_E_IO, "%s: no synthesis report", path);
+        return bm_fail(err, BM_E_IO, "%s/synth/%s: no synthesis report", b, preset);
     char line[512], cell[128];
     long n;
     int any = 0;

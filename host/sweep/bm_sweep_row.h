@@ -25,9 +25,10 @@ typedef struct bm_sweep_row {
 
 int bm_sweep_row_write(FILE *out, const bm_sweep_row *r, bm_err *err);
 
-/* Resources of a preset from a yosys `stat` report under build_dir
- * (build_dir/synth/PRESET/stat.txt, written by `make sweep-synth`);
- * BM_E_IO when there is none. */
+/* Resources of a preset from the yosys synth_xilinx `stat` report of
+ * hw/lint/synth.sh under build_dir (synth/PRESET/xcup_stat.txt from `make
+ * sweep-synth`, or lint/synth_PRESET/ from `make lint`); BM_E_IO when there
+ * is none. */
 typedef struct bm_sweep_res { long lut, ff, carry, dsp; double bram; } bm_sweep_res;
 int bm_sweep_synth_lookup(const char *build_dir, const char *preset, bm_sweep_res *r, bm_err *err);
 
