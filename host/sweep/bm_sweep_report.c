@@ -257,7 +257,7 @@ int bm_sweep_plots(const char *dir, bm_err *err)
     int c_dt = col(&t, "dtype"), c_sp = col(&t, "sparsity"), c_sh = col(&t, "shape"), c_wl = col(&t, "workload");
     int c_cpt = col(&t, "cycles_per_token"), c_lut = col(&t, "lut"), c_tps = col(&t, "tokens_per_s");
     int c_bits = col(&t, "bits"), c_m = col(&t, "method");
-    char body[16384], cmd[12000];
+    char body[24576], cmd[12000];
     series S[32];
     int ns = 0;
     /* 1. Accuracy vs bits per weight: perplexity if any model workload ran,
