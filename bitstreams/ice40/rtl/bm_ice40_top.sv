@@ -7,7 +7,11 @@
 // m_axi_gmem. Reset: a power-on counter, and the user button (BTN_N).
 // LEDs (active low): green blinks while the clock runs, red shows frames
 // with a bad CRC or a timeout, stretched to be visible.
+// ACCEL = 0 builds the bring-up image: bm_top is replaced by its register
+// block alone (bm_ctrl_regs, engine inputs tied idle), so the UART, bridge,
+// SPRAM and ID registers can be checked on a board without the array.
 module bm_ice40_top #(
+  parameter int unsigned ACCEL       = 1,
   parameter int unsigned CLK_HZ      = 12_000_000,
   parameter int unsigned BAUD        = 1_000_000,
   parameter int unsigned IDLE_CYCLES = CLK_HZ / 50,      // 20 ms: abandon a stalled frame
@@ -80,6 +84,7 @@ module bm_ice40_top #(
   logic [31:0] g_wdata, g_rdata;
   logic [3:0]  g_wstrb;
 
+  if (ACCEL != 0) begin : g_acc
   bm_top u_acc (
     .ap_clk(clk_i), .ap_rst_n(rst_n), .interrupt(irq),
     .s_axi_control_awaddr(c_awaddr), .s_axi_control_awvalid(c_awvalid),
@@ -100,6 +105,28 @@ module bm_ice40_top #(
     .m_axi_gmem_arburst(g_arburst), .m_axi_gmem_arvalid(g_arvalid),
     .m_axi_gmem_arready(g_arready), .m_axi_gmem_rdata(g_rdata), .m_axi_gmem_rresp(g_rresp),
     .m_axi_gmem_rlast(g_rlast), .m_axi_gmem_rvalid(g_rvalid), .m_axi_gmem_rready(g_rready));
+  end else begin : g_regs
+    logic              unused_start;
+    logic [63:0]       unused_insn;
+    logic [31:0]       unused_count;
+    logic [4*64-1:0]   unused_base;
+    bm_ctrl_regs #(.NC(bm_regs_pkg::N_COUNTERS)) u_regs (
+      .clk_i, .rst_ni(rst_n),
+      .awaddr_i(c_awaddr), .awvalid_i(c_awvalid), .awready_o(c_awready), .wdata_i(c_wdata),
+      .wstrb_i(c_wstrb), .wvalid_i(c_wvalid), .wready_o(c_wready), .bresp_o(c_bresp),
+      .bvalid_o(c_bvalid), .bready_i(c_bready), .araddr_i(c_araddr), .arvalid_i(c_arvalid),
+      .arready_o(c_arready), .rdata_o(c_rdata), .rresp_o(c_rresp), .rvalid_o(c_rvalid),
+      .rready_i(c_rready), .interrupt_o(irq),
+      .start_o(unused_start), .done_i(1'b0), .running_i(1'b0), .err_i(8'd0), .err_pc_i(32'd0),
+      .cnt_i('0), .insn_addr_o(unused_insn), .insn_count_o(unused_count), .base_o(unused_base));
+    assign g_awaddr = '0; assign g_awlen = '0; assign g_awsize = '0; assign g_awburst = '0;
+    assign g_awvalid = 1'b0; assign g_wdata = '0; assign g_wstrb = '0; assign g_wlast = 1'b0;
+    assign g_wvalid = 1'b0; assign g_bready = 1'b1; assign g_araddr = '0; assign g_arlen = '0;
+    assign g_arsize = '0; assign g_arburst = '0; assign g_arvalid = 1'b0; assign g_rready = 1'b1;
+    logic unused_mem;
+    assign unused_mem = ^{g_bresp, g_rresp, g_awready, g_wready, g_bvalid, g_arready, g_rdata,
+                          g_rlast, g_rvalid};
+  end
 
   bm_ice40_mem #(.BASE(MEM_BASE), .WORDS(MEM_WORDS), .HOST_BYTES(4 * MEM_WORDS - 4096)) u_mem (
     .clk_i, .rst_ni(rst_n),
