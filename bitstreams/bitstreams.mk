@@ -88,6 +88,7 @@ lint-ice40: | $(DEPS_OK)
 	@mkdir -p $(BUILD)/ice40
 	@printf '`verilator_config\nlint_off -file "*hw/rtl/*"\n' > $(BUILD)/ice40/hw_off.vlt
 	$(VERILATOR) --lint-only -Wall --top-module bm_ice40_top $(BUILD)/ice40/hw_off.vlt $(ICE40_ALL)
+	$(VERILATOR) --lint-only -Wall --top-module bm_ice40_top -GACCEL=0 $(BUILD)/ice40/hw_off.vlt $(ICE40_ALL)
 	@echo "lint-ice40: clean"
 
 # ---- Verilator model of the board and the bridge test ---------------------------
