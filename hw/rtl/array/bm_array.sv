@@ -66,9 +66,15 @@ module bm_array #(
     logic [L*3-1:0]     sh;
 
     assign s = sel_i ? sel1_i[r*2 +: 2] : 2'd0;
+    // sub-table of (selector s, term t): explicit mux over the 4*MT choices
     always_comb begin
-      for (int q = 0; q < NQ; q++) begin
-        sub[q*8 +: 8] = tab_i[((((32'(s) << TB) | 32'(q)) * MT) + 32'(t_i)) * 8 +: 8];
+      sub = '0;
+      for (int si = 0; si < 4; si++) begin
+        for (int ti = 0; ti < MT; ti++) begin
+          if (s == 2'(si) && t_i == TW'(ti)) begin
+            for (int q = 0; q < NQ; q++) sub[q*8 +: 8] = tab_i[(((si << TB) | q) * MT + ti) * 8 +: 8];
+          end
+        end
       end
     end
 

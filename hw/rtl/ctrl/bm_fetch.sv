@@ -61,9 +61,16 @@ module bm_fetch #(
     ar_len_o  = 8'(((yend + DWM) >> OB) - (addr >> OB) - 64'd1);
   end
 
+  // beat bi of the burst lands in DW-byte chunk bi of the buffer
+  for (genvar k = 0; k < BB / DW; k++) begin : g_chunk
+    always_ff @(posedge clk_i) begin
+      if (r_valid_i && infl_q && bi_q == 16'(k)) buf_q[k*DW*8 +: DW*8] <= r_data_i;
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      buf_q <= '0; n_q <= '0; rd_q <= '0; ph_q <= '0; pc_q <= '0; hpc_q <= '0;
+      n_q <= '0; rd_q <= '0; ph_q <= '0; pc_q <= '0; hpc_q <= '0;
       infl_q <= 1'b0; rerr_q <= 1'b0; bi_q <= '0; fn_q <= '0;
     end else if (clr_i) begin
       n_q <= '0; rd_q <= '0; pc_q <= '0; hpc_q <= '0; infl_q <= 1'b0; rerr_q <= 1'b0;
@@ -78,7 +85,6 @@ module bm_fetch #(
       end
       if (take_i) rd_q <= rd_q + 1'b1;
       if (r_valid_i && infl_q) begin
-        buf_q[bi_q*DW*8 +: DW*8] <= r_data_i;
         bi_q <= bi_q + 16'd1;
         if (r_err_i) rerr_q <= 1'b1;
         if (r_last_i) begin

@@ -1,9 +1,10 @@
 // bm_tab: the decode-table scratchpad (4 selectors x 2^TABLE_BITS codes x
 // MAX_TERMS term bytes) in flip-flops, because every PE row reads its own
 // sub-table every cycle. Written by LOAD: up to DW bytes at any byte address
-// (latency 1). The whole table is visible on tab_o.
+// (latency 1): the bytes are rotated into two DW-aligned chunks, which are
+// written with byte enables. The whole table is visible on tab_o.
 module bm_tab #(
-  parameter int unsigned BYTES = 256,
+  parameter int unsigned BYTES = 256,  // multiple of DW
   parameter int unsigned DW    = 16
 ) (
   input  logic             clk_i,
@@ -14,15 +15,30 @@ module bm_tab #(
   input  logic [DW-1:0]    wmask_i,
   output logic [BYTES*8-1:0] tab_o
 );
+  localparam int unsigned OB = $clog2(DW);
+  localparam int unsigned NCH = BYTES / DW;
+
   logic [BYTES*8-1:0] tab_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      tab_q <= '0;
-    end else if (we_i) begin
-      for (int j = 0; j < DW; j++) begin
-        if (wmask_i[j] && waddr_i + 32'(j) < BYTES) tab_q[(waddr_i + 32'(j)) * 8 +: 8] <= wdata_i[j*8 +: 8];
+  logic [2*DW*8-1:0]  img;
+  logic [2*DW-1:0]    imask;
+  logic [31:0]        chunk;
+
+  assign img   = {{(DW*8){1'b0}}, wdata_i} << {waddr_i[OB-1:0], 3'b000};
+  assign imask = {{DW{1'b0}}, wmask_i} << waddr_i[OB-1:0];
+  assign chunk = waddr_i >> OB;
+
+  for (genvar k = 0; k < NCH; k++) begin : g_chunk
+    for (genvar b = 0; b < DW; b++) begin : g_byte
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          tab_q[(k*DW + b)*8 +: 8] <= '0;
+        end else if (we_i) begin
+          if (chunk == k && imask[b]) tab_q[(k*DW + b)*8 +: 8] <= img[b*8 +: 8];
+          else if (chunk + 1 == k && imask[DW + b]) tab_q[(k*DW + b)*8 +: 8] <= img[(DW + b)*8 +: 8];
+        end
       end
     end
   end
+
   assign tab_o = tab_q;
 endmodule
