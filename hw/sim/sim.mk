@@ -70,6 +70,10 @@ $(BUILD)/sim/unit/%/tb_%: tests/rtl/unit/tb_%.cpp $(RTL_SRCS)
 	  --Mdir $(BUILD)/sim/unit/$* $(RTL_PKGS) hw/rtl/gen/presets/default.sv $(RTL_SRCS) \
 	  $(abspath $<) -o tb_$* > $(BUILD)/sim/unit/$*.log 2>&1 || { tail -20 $(BUILD)/sim/unit/$*.log; exit 1; }
 
+# `make test` runs the RTL suite (lint is run separately: yosys synthesis of
+# the default preset takes tens of minutes on a 2-core machine).
+TEST_EXTRA += test-rtl
+
 # ---- lint: verilator -Wall on every preset, yosys synth of the default one
 lint:
 	@bash hw/lint/lint.sh $(BUILD)/test-logs $(BUILD)/lint
