@@ -58,17 +58,21 @@ $(BUILD)/sim/$(1)/test_rtl_%: tests/rtl/test_rtl_%.c tests/rtl/rtl_util.h tests/
 endef
 $(foreach p,$(SIM_PRESETS),$(eval $(call rtl_test_rule,$(p))))
 
-test-rtl: $(RTL_TEST_BINS) $(RTL_UNIT_BINS)
-	@BM_PROGS=$(RTL_PROGS) bash tests/rtl/run_rtl.sh $(BUILD)/test-logs $(RTL_UNIT_BINS) $(RTL_TEST_BINS)
-
 # ---- module unit tests: Verilator testbenches of leaf modules (preset-free)
 RTL_UNIT_TBS  := $(sort $(patsubst tests/rtl/unit/tb_%.cpp,%,$(wildcard tests/rtl/unit/tb_*.cpp)))
 RTL_UNIT_BINS := $(foreach t,$(RTL_UNIT_TBS),$(BUILD)/sim/unit/$(t)/tb_$(t))
-$(BUILD)/sim/unit/%/tb_%: tests/rtl/unit/tb_%.cpp $(RTL_SRCS)
-	@rm -rf $(BUILD)/sim/unit/$* && mkdir -p $(BUILD)/sim/unit/$*
-	$(VERILATOR) --cc --exe --build -O3 -Wno-fatal -Wno-lint -Wno-style --top-module bm_$* \
-	  --Mdir $(BUILD)/sim/unit/$* $(RTL_PKGS) hw/rtl/gen/presets/default.sv $(RTL_SRCS) \
-	  $(abspath $<) -o tb_$* > $(BUILD)/sim/unit/$*.log 2>&1 || { tail -20 $(BUILD)/sim/unit/$*.log; exit 1; }
+# One explicit rule per testbench (a pattern with two '%' never matches).
+define rtl_unit_rule
+$(BUILD)/sim/unit/$(1)/tb_$(1): tests/rtl/unit/tb_$(1).cpp $(RTL_SRCS) $(RTL_PKGS)
+	@rm -rf $(BUILD)/sim/unit/$(1) && mkdir -p $(BUILD)/sim/unit/$(1)
+	$(VERILATOR) --cc --exe --build -O3 -Wno-fatal -Wno-lint -Wno-style --top-module bm_$(1) \
+	  --Mdir $(BUILD)/sim/unit/$(1) $(RTL_PKGS) hw/rtl/gen/presets/default.sv $(RTL_SRCS) \
+	  $$(abspath $$<) -o tb_$(1) > $(BUILD)/sim/unit/$(1).log 2>&1 || { tail -20 $(BUILD)/sim/unit/$(1).log; exit 1; }
+endef
+$(foreach t,$(RTL_UNIT_TBS),$(eval $(call rtl_unit_rule,$(t))))
+
+test-rtl: $(RTL_TEST_BINS) $(RTL_UNIT_BINS)
+	@BM_PROGS=$(RTL_PROGS) bash tests/rtl/run_rtl.sh $(BUILD)/test-logs $(RTL_UNIT_BINS) $(RTL_TEST_BINS)
 
 # `make test` runs the RTL suite (lint is run separately: yosys synthesis of
 # the default preset takes tens of minutes on a 2-core machine).
