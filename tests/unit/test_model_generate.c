@@ -81,16 +81,24 @@ static void check_batched(bm_model *m, const bm_tokenizer *t)
     bm_llama *c = NULL;
     CHECK(bm_llama_new(m, 256, &c, &e) == BM_OK, "%s", e.msg);
     float *lc = malloc((size_t)256 * V * sizeof(float));
+    float *ld = malloc((size_t)V * sizeof(float));
     double t0 = now();
     for (int i = 0; i < 256; i++)
-        bm_llama_forward(c, &seq[i], 1, i, lc, &e);
+        bm_llama_forward(c, &seq[i], 1, i, ld, &e);
     double t1 = now();
     bm_llama_forward(c, seq, 256, 0, lc, &e);
     double t2 = now();
+    /* Timing is informational (speed lives in `make bench`); what is checked
+     * is that 256 decode steps and one 256-token prefill agree. */
     printf("speed (this build): decode %.0f tokens/s, prefill(256) %.0f tokens/s\n",
            256 / (t1 - t0), 256 / (t2 - t1));
-    /* Loose bound: this is the ASan build on a shared 2-core machine. */
-    CHECK(256 / (t1 - t0) > 500, "decode slower than 500 tokens/s");
+    double dmax = 0;
+    for (int v = 0; v < V; v++) {
+        double d = fabs((double)ld[v] - lc[(size_t)255 * V + v]);
+        if (d > dmax) dmax = d;
+    }
+    CHECK(dmax < 1e-3, "256 decode steps differ from prefill(256) by %g", dmax);
+    free(ld);
     /* Out-of-range requests are refused. */
     CHECK(bm_llama_forward(c, seq, 2, 255, lc, &e) == BM_E_RANGE, "past max_seq");
     int bad = V;
