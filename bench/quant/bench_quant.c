@@ -9,18 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "bm_rand.h"
 #include "quant/bm_quant.h"
 
-static uint64_t rng_s = 42;
-static double urand(void)
-{
-    rng_s += 0x9e3779b97f4a7c15ull;
-    uint64_t z = rng_s;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return ((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
-}
-static double nrand(void) { return sqrt(-2 * log(urand() + 1e-300)) * cos(6.283185307179586 * urand()); }
 static double now(void)
 {
     struct timespec t;
@@ -47,7 +38,7 @@ static int run_bench(const char *csv)
         return 1;
     }
     for (size_t i = 0; i < nk; i++)
-        W[i] = (float)(0.02 * nrand());
+        W[i] = (float)(0.02 * bm_nrand());
     row rows[8];
     int nr = 0;
     bm_err e = {0};
@@ -75,13 +66,13 @@ static int run_bench(const char *csv)
     int r = K / 4;
     double *A = malloc(sizeof(double) * r * K), *Z = malloc(sizeof(double) * TOK * r);
     for (size_t i = 0; i < (size_t)r * K; i++)
-        A[i] = nrand() / sqrt(r);
+        A[i] = bm_nrand() / sqrt(r);
     for (size_t i = 0; i < (size_t)TOK * r; i++)
-        Z[i] = nrand();
+        Z[i] = bm_nrand();
     openblas_set_num_threads(2);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, TOK, K, r, 1.0, Z, r, A, K, 0.0, X, K);
     for (size_t i = 0; i < (size_t)TOK * K; i++)
-        X[i] += 0.2 * nrand();
+        X[i] += 0.2 * bm_nrand();
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, K, TOK, 2.0 / TOK, X, K, 0.0, H, K);
     for (int i = 0; i < K; i++) /* mirror the upper triangle */
         for (int j = 0; j < i; j++)
@@ -240,6 +231,7 @@ static int run_accuracy(const char *dir)
 
 int main(int argc, char **argv)
 {
+    bm_rng_state = 42;
     if (argc == 3 && strcmp(argv[1], "--accuracy") == 0)
         return run_accuracy(argv[2]);
     if (argc == 3 && strcmp(argv[1], "--csv") == 0)

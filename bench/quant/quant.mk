@@ -8,7 +8,7 @@ BENCH_QUANT_BIN := $(BUILD)/bench/bench_quant
 
 $(BENCH_QUANT_BIN): bench/quant/bench_quant.c $(BUILD)/lib/libbitmill.a
 	@mkdir -p $(@D)
-	$(CC) $(CWARN) -O2 -g $(INC) -o $@ $< $(BUILD)/lib/libbitmill.a $(XRT_LIBS) $(LDLIBS)
+	$(CC) $(CWARN) -O2 -g $(INC) -Itests -o $@ $< $(BUILD)/lib/libbitmill.a $(XRT_LIBS) $(LDLIBS)
 
 .PHONY: bench-quant bench-quant-accuracy
 bench-quant: $(BENCH_QUANT_BIN)

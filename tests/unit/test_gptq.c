@@ -4,51 +4,16 @@
 #include <cblas.h>
 #include <math.h>
 
+#include "bm_rand.h"
 #include "bm_test.h"
 #include "quant/bm_quant.h"
 #include "quant/bm_quant_impl.h"
-
-static uint64_t rng_s;
-static double urand(void)
-{
-    rng_s += 0x9e3779b97f4a7c15ull;
-    uint64_t z = rng_s;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return ((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
-}
-static double nrand(void) { return sqrt(-2 * log(urand() + 1e-300)) * cos(6.283185307179586 * urand()); }
-
-/* H = 2/n X^T X for n tokens of correlated activations: a low-rank mix plus
- * noise, with per-channel magnitudes spread over ~e^(+-1). */
-static double *make_H(int K, int n, int dead_col)
-{
-    int r = K / 4 + 1;
-    double *A = malloc(sizeof(double) * r * K), *X = malloc(sizeof(double) * n * K),
-           *Z = malloc(sizeof(double) * n * r), *H = malloc(sizeof(double) * K * K), *cs = malloc(sizeof(double) * K);
-    for (int i = 0; i < r * K; i++)
-        A[i] = nrand() / sqrt(r);
-    for (int i = 0; i < n * r; i++)
-        Z[i] = nrand();
-    for (int k = 0; k < K; k++)
-        cs[k] = exp(0.7 * nrand());
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, K, r, 1.0, Z, r, A, K, 0.0, X, K);
-    for (int t = 0; t < n; t++)
-        for (int k = 0; k < K; k++)
-            X[(size_t)t * K + k] = k == dead_col ? 0.0 : cs[k] * (X[(size_t)t * K + k] + 0.2 * nrand());
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, K, n, 2.0 / n, X, K, X, K, 0.0, H, K);
-    free(A);
-    free(X);
-    free(Z);
-    free(cs);
-    return H;
-}
 
 static float *make_W(int N, int K)
 {
     float *W = malloc(sizeof(float) * N * K);
     for (int i = 0; i < N * K; i++) /* heavy-ish tails like LLM weights */
-        W[i] = (float)(0.02 * nrand() * (urand() < 0.02 ? 4.0 : 1.0));
+        W[i] = (float)(0.02 * bm_nrand() * (bm_urand() < 0.02 ? 4.0 : 1.0));
     return W;
 }
 
@@ -105,7 +70,7 @@ static void test_vs_rtn(void)
     };
     for (size_t t = 0; t < sizeof cases / sizeof *cases; t++) {
         int N = cases[t].N, K = cases[t].K;
-        double *H = make_H(K, 2 * K, -1);
+        double *H = bm_rand_hessian(K, 2 * K, -1);
         float *W = make_W(N, K), *d = malloc(sizeof(float) * N * K);
         bm_gptq_opts o = BM_GPTQ_DEFAULTS;
         o.act_order = cases[t].act;
@@ -123,7 +88,7 @@ static void test_vs_rtn(void)
 static void test_dead_and_shapes(void)
 {
     enum { N = 16, K = 96 };
-    double *H = make_H(K, 256, 5);
+    double *H = bm_rand_hessian(K, 256, 5);
     float *W = make_W(N, K), *d = malloc(sizeof(float) * N * K);
     bm_qconf c = {.dtype = BM_DT_BITMOD, .bits = 4, .group = 32, .scale_bits = 8};
     double e = run(W, N, K, H, c, 1, BM_GPTQ_DEFAULTS, d);
@@ -211,7 +176,7 @@ static void test_damping_retry(void)
 static void test_block_size(void)
 {
     enum { N = 64, K = 256 };
-    double *H = make_H(K, 512, -1);
+    double *H = bm_rand_hessian(K, 512, -1);
     float *W = make_W(N, K);
     bm_qconf c = {.dtype = BM_DT_BITMOD, .bits = 3, .group = 64, .scale_bits = 8};
     bm_qweight q0, q1;
@@ -235,7 +200,7 @@ static void test_block_size(void)
 
 int main(void)
 {
-    rng_s = bm_test_seed("test_gptq", 12345);
+    bm_rng_state = bm_test_seed("test_gptq", 12345);
     test_vs_rtn();
     test_dead_and_shapes();
     test_damping_retry();

@@ -5,43 +5,10 @@
 #include <cblas.h>
 #include <math.h>
 
+#include "bm_rand.h"
 #include "bm_test.h"
 #include "quant/bm_quant.h"
 #include "sparse/bm_sparse.h"
-
-static uint64_t rng_s;
-static double urand(void)
-{
-    rng_s += 0x9e3779b97f4a7c15ull;
-    uint64_t z = rng_s;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return ((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
-}
-static double nrand(void) { return sqrt(-2 * log(urand() + 1e-300)) * cos(6.283185307179586 * urand()); }
-
-/* H = 2/n X^T X of correlated activations with spread channel norms. */
-static double *make_H(int K, int n)
-{
-    int r = K / 4 + 1;
-    double *A = malloc(sizeof(double) * r * K), *X = malloc(sizeof(double) * n * K),
-           *Z = malloc(sizeof(double) * n * r), *H = malloc(sizeof(double) * K * K), *cs = malloc(sizeof(double) * K);
-    for (int i = 0; i < r * K; i++)
-        A[i] = nrand() / sqrt(r);
-    for (int i = 0; i < n * r; i++)
-        Z[i] = nrand();
-    for (int k = 0; k < K; k++)
-        cs[k] = exp(0.7 * nrand());
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, K, r, 1.0, Z, r, A, K, 0.0, X, K);
-    for (int t = 0; t < n * K; t++)
-        X[t] = cs[t % K] * (X[t] + 0.2 * nrand());
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, K, n, 2.0 / n, X, K, X, K, 0.0, H, K);
-    free(A);
-    free(X);
-    free(Z);
-    free(cs);
-    return H;
-}
 
 static double out_err(const float *W, const float *Wq, int N, int K, const double *H)
 {
@@ -103,7 +70,7 @@ static void test_magnitude_wanda(void)
     float *W = malloc(sizeof(float) * N * K);
     uint8_t *m = malloc(N * K);
     for (int i = 0; i < N * K; i++)
-        W[i] = (float)nrand();
+        W[i] = (float)bm_nrand();
     bm_prune_24_mask(W, N, K, BM_PRUNE_MAGNITUDE, NULL, m, &e);
     int ok = bm_check_24(m, N, K);
     for (int n = 0; n < N; n++)
@@ -123,11 +90,11 @@ static void test_sparsegpt(void)
 {
     enum { N = 64, K = 258 }; /* partial last run of 2 */
     size_t nk = (size_t)N * K;
-    double *H = make_H(K, 2 * K);
+    double *H = bm_rand_hessian(K, 2 * K, -1);
     float *W = malloc(nk * sizeof *W), *Wp = malloc(nk * sizeof *Wp), *Ws = malloc(nk * sizeof *Ws);
     uint8_t *km = malloc(nk), *kw = malloc(nk), *ks = malloc(nk), *ks2 = malloc(nk);
     for (size_t i = 0; i < nk; i++)
-        W[i] = (float)(0.02 * nrand());
+        W[i] = (float)(0.02 * bm_nrand());
     bm_err e = {0};
     CHECK_EQ_INT(bm_prune_24_mask(W, N, K, BM_PRUNE_MAGNITUDE, H, km, &e), BM_OK);
     CHECK_EQ_INT(bm_prune_24_mask(W, N, K, BM_PRUNE_WANDA, H, kw, &e), BM_OK);
@@ -207,7 +174,7 @@ static void test_sparsegpt(void)
 
 int main(void)
 {
-    rng_s = bm_test_seed("test_sparse_24", 777);
+    bm_rng_state = bm_test_seed("test_sparse_24", 777);
     test_magnitude_wanda();
     test_sparsegpt();
     return bm_test_done("test_sparse_24");
