@@ -3,8 +3,8 @@
 #   make sweep-example   stories260K x 3 presets x 5 formats x dense/2:4, RTL-checked
 #                        -> $(BUILD)/sweep-example/{results,summary}.csv, plots/;
 #                        table in docs/sweeps.md, PNGs in docs/img/
-#   make sweep-test      tiny sweep: CSV schema, resume, job export, model == RTL
-#   make sweep-synth     yosys synth_xilinx reports for the sweep presets
+#   make sweep-test      tiny sweep: CSV schema, resume, job export, model == RTL,
+#                        synthesis columns of the minimal preset (yosys, cached)
 #   make compare         Llama-2-7B layers vs BitMoD's analytic model -> docs/compare.md
 #   make bench-summary   key figures of $(BUILD)/bench/*.csv -> $(BUILD)/bench/summary.csv
 
@@ -13,7 +13,7 @@ SWEEP_PRESETS := default odd minimal
 SWEEP_SIM     := $(foreach p,$(SWEEP_PRESETS),$(BUILD)/sim/$(p)/libbmsim.so)
 SWEEP_BIN     := $(BUILD)/bin/bitmill
 
-.PHONY: sweep-example sweep-test sweep-synth compare bench-summary
+.PHONY: sweep-example sweep-test compare bench-summary
 sweep-example: $(SWEEP_BIN) $(SWEEP_SIM)
 	OPENBLAS_NUM_THREADS=1 $(SWEEP_BIN) sweep bench/sweep/example.spec -o $(BUILD)/sweep-example -j $(SWEEP_J)
 	python3 bench/sweep/example_doc.py $(BUILD)/sweep-example docs/sweeps.md docs/img
@@ -23,12 +23,9 @@ sweep-test: $(SWEEP_BIN) $(BUILD)/sim/default/libbmsim.so $(BUILD)/sim/odd/libbm
 	@bash bench/sweep/sweep_test.sh $(BUILD)
 TEST_EXTRA += sweep-test
 
-# Resources per preset: hw/lint/synth.sh (yosys 0.23 synth_xilinx -family
-# xcup of bm_top, the `make lint` flow); `bitmill sweep` reads
-# $(BUILD)/synth/PRESET/xcup_stat.txt when present.
-$(BUILD)/synth/%/xcup_stat.txt: $(RTL_PKGS) hw/rtl/gen/presets/%.sv $(RTL_SRCS) hw/lint/synth.sh
-	bash hw/lint/synth.sh $(@D) $*
-sweep-synth: $(foreach p,$(SWEEP_PRESETS),$(BUILD)/synth/$(p)/xcup_stat.txt)
+# Area columns: `bitmill sweep` runs scripts/sweep_synth.py per array
+# configuration (yosys synth_xilinx, synth_ice40 + nextpnr-ice40 where the
+# board build is possible), cached in DIR/synth (docs/sweeps.md).
 
 compare: $(SWEEP_BIN)
 	OPENBLAS_NUM_THREADS=1 $(SWEEP_BIN) sweep bench/sweep/llama7b.spec -o $(BUILD)/compare -j $(SWEEP_J) --no-plots

@@ -13,6 +13,7 @@
 
 static const char usage[] =
     "usage: bitmill sweep SPEC -o DIR [-j N] [--export-jobs FILE] [--point ID] [--list] [--no-plots]\n"
+    "                     [--synth-cache DIR] [--root DIR] [--quiet]\n"
     "Run every point of the sweep SPEC not yet in DIR/results.csv, then write\n"
     "DIR/summary.csv and the plots in DIR/plots (docs/sweeps.md).\n"
     "  -o DIR              output folder (created)\n"
@@ -24,7 +25,11 @@ static const char usage[] =
     "  --point ID          run only point ID into DIR/points/ID.csv\n"
     "  --list              print the point ids and exit\n"
     "  --no-plots          skip gnuplot\n"
-    "  --build DIR         where synthesis reports are looked up (default: beside the binary)\n"
+    "  --synth-cache DIR   synthesis cache (default: the spec's synth_cache, else DIR/synth);\n"
+    "                      may be shared by sweeps\n"
+    "  --root DIR          source tree with scripts/sweep_synth.py and hw/rtl, for the\n"
+    "                      synthesis columns (default: BITMILL_ROOT, else . when it has\n"
+    "                      them, else the folder above the binary's build folder)\n"
     "  DATA_DIR (environment) expands $DATA_DIR in the spec (default ../shared/data)\n";
 
 static void log_line(void *ctx, const char *line)
@@ -45,29 +50,34 @@ static void git_rev(char *out, size_t n)
     pclose(p);
 }
 
-/* The build folder the binary lives in (BUILD/bin/bitmill -> BUILD). */
-static void build_of_exe(char *out, size_t n)
+/* The source tree for synthesis: BITMILL_ROOT, else . when it holds the
+ * helper, else the folder above the binary's build folder
+ * (ROOT/BUILD/bin/bitmill -> ROOT). */
+static void find_root(char *out, size_t n)
 {
+    const char *e = getenv("BITMILL_ROOT");
+    snprintf(out, n, ".");
+    if (e && *e) { snprintf(out, n, "%s", e); return; }
+    if (!access("scripts/sweep_synth.py", R_OK)) return;
     char exe[PATH_MAX];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    snprintf(out, n, "build");
     if (k <= 0) return;
     exe[k] = 0;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         char *s = strrchr(exe, '/');
         if (s) *s = 0;
     }
-    snprintf(out, n, "%s", exe);
+    snprintf(out, n, "%s", exe[0] ? exe : "/");
 }
 
 int cmd_sweep(int argc, char **argv)
 {
-    const char *spec_path = NULL, *dir = NULL, *export_path = NULL, *only = NULL, *build = NULL;
+    const char *spec_path = NULL, *dir = NULL, *export_path = NULL, *only = NULL, *root = NULL, *cache = NULL;
     int jobs = 1, list = 0, plots = 1, quiet = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int takes = !strcmp(a, "-o") || !strcmp(a, "-j") || !strcmp(a, "--export-jobs") || !strcmp(a, "--point") ||
-                    !strcmp(a, "--build");
+                    !strcmp(a, "--root") || !strcmp(a, "--synth-cache");
         if (takes && !v) {
             fprintf(stderr, "bitmill sweep: %s needs a value\n%s", a, usage);
             return EXIT_USAGE;
@@ -84,7 +94,8 @@ int cmd_sweep(int argc, char **argv)
             jobs = (int)x;
         } else if (!strcmp(a, "--export-jobs")) export_path = v;
         else if (!strcmp(a, "--point")) only = v;
-        else if (!strcmp(a, "--build")) build = v;
+        else if (!strcmp(a, "--root")) root = v;
+        else if (!strcmp(a, "--synth-cache")) cache = v;
         else if (!strcmp(a, "--resume")) { continue; }
         else if (!strcmp(a, "--list")) { list = 1; continue; }
         else if (!strcmp(a, "--no-plots")) { plots = 0; continue; }
@@ -118,10 +129,11 @@ int cmd_sweep(int argc, char **argv)
     bm_sweep_env env = {0};
     snprintf(env.version, sizeof env.version, "bitmill ISA v%u 0x%08X", BM_ISA_VERSION, BM_ISA_HASH);
     git_rev(env.git, sizeof env.git);
-    char bdir[PATH_MAX];
-    if (build) snprintf(bdir, sizeof bdir, "%s", build);
-    else build_of_exe(bdir, sizeof bdir);
-    env.build_dir = bdir;
+    char rdir[PATH_MAX];
+    if (root) snprintf(rdir, sizeof rdir, "%s", root);
+    else find_root(rdir, sizeof rdir);
+    if (cache) snprintf(s->synth_cache, sizeof s->synth_cache, "%s", cache);
+    env.root = rdir;
     env.quiet = quiet;
     int code = EXIT_OK;
     if (list) {
@@ -143,7 +155,13 @@ int cmd_sweep(int argc, char **argv)
             for (int i = 0; i < n; i++) {
                 int done = 0;
                 for (int j = 0; j < nids && !done; j++) done = !strcmp(ids[j], pts[i].id);
-                if (!done) { fprintf(f, "%s sweep %s -o %s --point %s\n", k > 0 ? exe : "bitmill", spec_path, dir, pts[i].id); w++; }
+                if (!done) {
+                    fprintf(f, "%s sweep %s -o %s --point %s", k > 0 ? exe : "bitmill", spec_path, dir, pts[i].id);
+                    if (root) fprintf(f, " --root %s", root);
+                    if (cache) fprintf(f, " --synth-cache %s", cache);
+                    fputc('\n', f);
+                    w++;
+                }
             }
             bm_sweep_free_ids(ids, nids);
             fclose(f);

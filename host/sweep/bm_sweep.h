@@ -48,7 +48,12 @@ typedef struct bm_sweep_spec {
     long arith_max_macs;   /* GEMMs above M*N*K run timing-only (default 2^27) */
     unsigned seed;
     char calib[1024];      /* calibration text (gptq, wanda, sparsegpt) */
+    int synth;             /* BM_SWEEP_SYNTH_*: area columns (default auto) */
+    int synth_timeout;     /* seconds per yosys/nextpnr run (default 1800) */
+    char synth_cache[1024]; /* synthesis cache folder ("" = DIR/synth) */
 } bm_sweep_spec;
+
+enum { BM_SWEEP_SYNTH_AUTO = 0, BM_SWEEP_SYNTH_XCUP = 1, BM_SWEEP_SYNTH_OFF = 2 };
 
 /* One point of the grid. id is stable across runs (it names the point in
  * results.csv and on the command line). */
@@ -69,16 +74,49 @@ int bm_sweep_points(const bm_sweep_spec *s, bm_sweep_point **pts, int *n, bm_err
  * scratchpads scaled with it (docs/sweeps.md). */
 int bm_sweep_synth_preset(int rows, int cols, int lanes, bm_preset *out, bm_err *err);
 
-/* Provenance written into every row: tool version and git revision. */
+/* Synthesis result of one array configuration (scripts/sweep_synth.py). */
+enum { BM_SYNTH_NONE = 0, BM_SYNTH_OK, BM_SYNTH_TIMEOUT, BM_SYNTH_FAILED, BM_SYNTH_OFF };
+typedef struct bm_sweep_res {
+    int state;                      /* BM_SYNTH_* */
+    long lut, ff, carry, dsp, lutram; /* synth_xilinx -family xcup cells of bm_top */
+    double bram;                    /* RAMB36 + RAMB18 / 2 */
+    double seconds;                 /* xcup synthesis time when it ran (NAN: unknown) */
+    char ice40[16];                 /* yes, no, skipped, timeout, failed */
+    long ice40_lut4;                /* synth_ice40 SB_LUT4 of the board top, -1 = not run */
+    double fmax_mhz;                /* nextpnr-ice40 achieved Fmax, NAN = none */
+    char note[256];                 /* what ran, timeouts, why iCE40 was skipped */
+    char tools[160];                /* yosys and nextpnr-ice40 versions */
+    int cached;
+} bm_sweep_res;
+
+/* Provenance written into every row: tool version and git revision; where
+ * the synthesis helper lives and caches. */
 typedef struct bm_sweep_env {
     char version[64], git[32];
-    const char *build_dir;   /* where synthesis reports are looked up (may be NULL) */
+    const char *root;        /* source tree: scripts/sweep_synth.py, hw/rtl */
     int quiet;
 } bm_sweep_env;
 
-/* Run one point; write its CSV rows (no header) to out. */
+/* Synthesize (or find in the cache) the configuration of preset p per the
+ * spec's synth/synth_timeout. Timeouts and tool failures are results
+ * (r->state), not errors; an error means the helper could not run (r is
+ * then BM_SYNTH_FAILED with the reason in r->note). */
+int bm_sweep_synth(const bm_sweep_spec *s, const bm_preset *p, const char *root, const char *cache_dir,
+                   bm_sweep_res *r, bm_err *err);
+/* "synthesis", "synthesis-timeout", "synthesis-failed", "synthesis-off". */
+const char *bm_sweep_synth_source(const bm_sweep_res *r);
+
+/* Run one point; write its CSV rows (no header) to out. res: the
+ * synthesis result of the point's configuration (bm_sweep_synth), or NULL
+ * when none was asked for (resources empty, source "no-synthesis-report" for
+ * a preset, "no-rtl-for-shape" for a ROWSxCOLSxLANES shape). */
 int bm_sweep_run_point(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_sweep_env *env,
                        FILE *out, bm_err *err);
+int bm_sweep_run_point_res(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_sweep_env *env,
+                           const bm_sweep_res *res, FILE *out, bm_err *err);
+/* The synthesis cache of a sweep writing into dir: spec's synth_cache, else
+ * DIR/synth. */
+void bm_sweep_synth_dir(const bm_sweep_spec *s, const char *dir, char *out, size_t n);
 
 /* CSV: the header line of results.csv, and point ids already present. */
 const char *bm_sweep_header(void);

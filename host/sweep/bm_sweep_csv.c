@@ -1,5 +1,5 @@
-/* results.csv: the column list (units in the names), row writer, the
- * synthesis-report lookup, and the reader of point ids for --resume. */
+/* results.csv: the column list (units in the names), row writer and the
+ * reader of point ids for --resume. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,41 +13,10 @@ static const char header[] =
     "st_busy_cycles,st_wait_tok_cycles,st_wait_mem_cycles,dram_rd_bytes,dram_wr_bytes,fetch_bytes,"
     "dram_bytes,dram_bytes_per_cycle,mem_bpc_bytes_per_cycle,mem_latency_cycles,clock_mhz,time_us,"
     "timing_only,rel_error,perplexity,fp32_perplexity,ppl_tokens,rtl_cycles,rtl_deviation_cycles,"
-    "rtl_counter_diffs,lut,ff,carry,dsp,bram_36k,source,tool_version,git_rev";
+    "rtl_counter_diffs,lut_cells,ff_cells,carry_cells,dsp_cells,bram_36k_blocks,lutram_cells,synth_seconds,"
+    "ice40_fit,ice40_lut4_cells,fmax_mhz,synth_note,source,tool_version,git_rev,synth_tools";
 
 const char *bm_sweep_header(void) { return header; }
-
-int bm_sweep_synth_lookup(const char *build_dir, const char *preset, bm_sweep_res *r, bm_err *err)
-{
-    memset(r, 0, sizeof *r);
-    /* hw/lint/synth.sh writes xcup_stat.txt: `make sweep-synth` per preset,
-     * `make lint` for the default preset. */
-    char path[1200];
-    const char *b = build_dir ? build_dir : "build";
-    snprintf(path, sizeof path, "%s/synth/%s/xcup_stat.txt", b, preset);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(path, sizeof path, "%s/lint/synth_%s/xcup_stat.txt", b, preset);
-        f = fopen(path, "r");
-    }
-    if (!f)
-        return bm_fail(err, BM_E_IO, "%s/synth/%s: no synthesis report", b, preset);
-    char line[512], cell[128];
-    long n;
-    int any = 0;
-    while (fgets(line, sizeof line, f)) {
-        if (sscanf(line, " %127s %ld", cell, &n) != 2)
-            continue;
-        if (!strncmp(cell, "LUT", 3) && cell[3] >= '1' && cell[3] <= '6') r->lut += n, any = 1;
-        else if (!strncmp(cell, "FD", 2)) r->ff += n, any = 1;
-        else if (!strncmp(cell, "CARRY", 5)) r->carry += n;
-        else if (!strncmp(cell, "DSP", 3)) r->dsp += n;
-        else if (!strncmp(cell, "RAMB36", 6)) r->bram += n;
-        else if (!strncmp(cell, "RAMB18", 6)) r->bram += 0.5 * n;
-    }
-    fclose(f);
-    return any ? BM_OK : bm_fail(err, BM_E_FORMAT, "%s: no LUT/FF cells in the report", path);
-}
 
 static void num(FILE *o, double v, const char *fmt)
 {
@@ -98,17 +67,22 @@ int bm_sweep_row_write(FILE *o, const bm_sweep_row *r, bm_err *err)
                 (long long)r->rtl_cycles - (long long)c[BM_CNT_CYCLES], r->rtl_counter_diffs);
     else
         fputs(",,,", o);
-    bm_sweep_res res;
-    bm_err e2 = {0};
-    int have = sh->is_preset && !bm_sweep_synth_lookup(r->env->build_dir, p->name, &res, &e2);
-    if (have)
-        fprintf(o, ",%ld,%ld,%ld,%ld,%g", res.lut, res.ff, res.carry, res.dsp, res.bram);
+    /* Resources: the synthesis of this configuration (bm_sweep_synth). */
+    const bm_sweep_res *res = r->res;
+    if (res && res->state == BM_SYNTH_OK)
+        fprintf(o, ",%ld,%ld,%ld,%ld,%g,%ld", res->lut, res->ff, res->carry, res->dsp, res->bram, res->lutram);
     else
-        fputs(",,,,,", o);
+        fputs(",,,,,,", o);
+    num(o, res ? res->seconds : NAN, "%.0f");
+    fprintf(o, ",%s", res && res->ice40[0] ? res->ice40 : "skipped");
+    if (res && res->ice40_lut4 >= 0) fprintf(o, ",%ld", res->ice40_lut4);
+    else fputc(',', o);
+    num(o, res ? res->fmax_mhz : NAN, "%.2f");
+    fprintf(o, ",%s", res ? res->note : "no synthesis asked for");
     /* source: what produced the cycles, then the resources. */
     fprintf(o, ",%s;%s", r->rtl_checked ? "rtl" : "cycle-model",
-            have ? "synthesis" : sh->is_preset ? "no-synthesis-report" : "no-rtl-for-shape");
-    fprintf(o, ",%s,%s\n", r->env->version, r->env->git);
+            res ? bm_sweep_synth_source(res) : sh->is_preset ? "no-synthesis-report" : "no-rtl-for-shape");
+    fprintf(o, ",%s,%s,%s\n", r->env->version, r->env->git, res && res->tools[0] ? res->tools : "");
     if (ferror(o))
         return bm_fail(err, BM_E_IO, "write error");
     return BM_OK;

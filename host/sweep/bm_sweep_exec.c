@@ -41,9 +41,17 @@ int bm_sweep_run_one(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_
     if (rc) return rc;
     part_path(dir, pt->id, ".csv.tmp", tmp, sizeof tmp);
     part_path(dir, pt->id, ".csv", fin, sizeof fin);
+    /* Area of the configuration: normally cached by the sweep's pre-pass;
+     * exported jobs synthesize here, under the helper's lock. A helper that
+     * cannot run leaves the columns empty with its reason in synth_note. */
+    char sd[1400];
+    bm_sweep_synth_dir(s, dir, sd, sizeof sd);
+    bm_sweep_res res;
+    bm_err e2 = {0};
+    bm_sweep_synth(s, &s->shape[pt->shape].p, env->root, sd, &res, &e2);
     FILE *f = fopen(tmp, "w");
     if (!f) return bm_fail(err, BM_E_IO, "%s: cannot create", tmp);
-    rc = bm_sweep_run_point(s, pt, env, f, err);
+    rc = bm_sweep_run_point_res(s, pt, env, &res, f, err);
     if (fclose(f) && !rc) rc = bm_fail(err, BM_E_IO, "%s: write error", tmp);
     if (!rc && rename(tmp, fin)) rc = bm_fail(err, BM_E_IO, "%s: cannot rename", tmp);
     if (rc) {
@@ -74,6 +82,63 @@ static int absorb(const char *results, const char *part, bm_err *err)
     return BM_OK;
 }
 
+/* results.csv written by another version of the sweep (other columns)
+ * cannot be appended to. */
+static int check_header(const char *results, bm_err *err)
+{
+    FILE *f = fopen(results, "r");
+    if (!f) return bm_fail(err, BM_E_IO, "%s: cannot open", results);
+    static char line[8192];
+    int ok = fgets(line, sizeof line, f) != NULL;
+    fclose(f);
+    line[strcspn(line, "\r\n")] = 0;
+    if (!ok || strcmp(line, bm_sweep_header()))
+        return bm_fail(err, BM_E_FORMAT, "%s has other columns than this version writes; use a new -o DIR", results);
+    return BM_OK;
+}
+
+/* Synthesis pre-pass: each distinct configuration of the points still to
+ * run is synthesized once (or found in the cache), up to `jobs` at a time,
+ * before any point starts; the points then read the cache. */
+static void synth_pass(const bm_sweep_spec *s, const bm_sweep_point *pts, int n, const char *todo,
+                       const bm_sweep_env *env, const char *dir, int jobs, bm_sweep_log_fn log, void *ctx)
+{
+    char sd[1400];
+    bm_sweep_synth_dir(s, dir, sd, sizeof sd);
+    int want[BM_SWEEP_MAXV] = {0}, running = 0;
+    for (int i = 0; i < n; i++)
+        if (todo[i]) want[pts[i].shape] = 1;
+    for (int sh = 0; sh <= s->nshape; sh++) {
+        while (running >= jobs || (sh == s->nshape && running > 0)) {
+            int st;
+            if (wait(&st) < 0) break;
+            running--;
+        }
+        if (sh == s->nshape) break;
+        if (!want[sh]) continue;
+        fflush(NULL);
+        pid_t c = fork();
+        if (c < 0) break; /* the points will synthesize themselves */
+        if (c == 0) {
+            bm_sweep_res r;
+            bm_err e = {0};
+            char m[700];
+            int rc = bm_sweep_synth(s, &s->shape[sh].p, env->root, sd, &r, &e);
+            if (rc) snprintf(m, sizeof m, "synth %s: %s", s->shape[sh].name, e.msg);
+            else if (r.state == BM_SYNTH_OK)
+                snprintf(m, sizeof m, "synth %s: LUT %ld FF %ld CARRY %ld DSP %ld BRAM36 %g, iCE40 %s%s (%s)",
+                         s->shape[sh].name, r.lut, r.ff, r.carry, r.dsp, r.bram, r.ice40,
+                         r.cached ? ", cached" : "", r.note);
+            else
+                snprintf(m, sizeof m, "synth %s: %s%s (%s)", s->shape[sh].name, bm_sweep_synth_source(&r),
+                         r.cached ? ", cached" : "", r.note);
+            if (log) log(ctx, m);
+            _exit(rc ? 1 : 0);
+        }
+        running++;
+    }
+}
+
 static int is_done(char **ids, int n, const char *id)
 {
     for (int i = 0; i < n; i++)
@@ -96,6 +161,7 @@ int bm_sweep_exec(const bm_sweep_spec *s, const bm_sweep_point *pts, int n, cons
         fprintf(f, "%s\n", bm_sweep_header());
         if (fclose(f)) return bm_fail(err, BM_E_IO, "%s: write error", results);
     }
+    if ((rc = check_header(results, err))) return rc;
     char **ids;
     int nids;
     if ((rc = bm_sweep_done_ids(results, &ids, &nids, err))) return rc;
@@ -117,6 +183,7 @@ int bm_sweep_exec(const bm_sweep_spec *s, const bm_sweep_point *pts, int n, cons
         todo[i] = 1;
     }
     if (jobs < 1) jobs = 1;
+    if (!rc && s->synth != BM_SWEEP_SYNTH_OFF) synth_pass(s, pts, n, todo, env, dir, jobs, log, ctx);
     int next = 0, running = 0;
     for (;;) {
         while (!rc && running < jobs) {

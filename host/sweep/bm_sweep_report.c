@@ -11,7 +11,7 @@
 
 #include "bm_sweep.h"
 
-#define MAXC 64
+#define MAXC 96
 
 typedef struct table {
     char *hdr[MAXC];
@@ -103,7 +103,9 @@ static double val(const table *t, int r, int c)
 /* Columns copied from the first row of a point. */
 static const char *keep_cols[] = {"point_id", "shape", "preset", "rows", "cols", "lanes", "dtype", "bits", "group",
                                   "method", "sparsity", "act_bits", "workload", "clock_mhz", "perplexity",
-                                  "fp32_perplexity", "ppl_tokens", "lut", "ff", "carry", "dsp", "bram_36k"};
+                                  "fp32_perplexity", "ppl_tokens", "lut_cells", "ff_cells", "carry_cells",
+                                  "dsp_cells", "bram_36k_blocks", "lutram_cells", "synth_seconds", "ice40_fit",
+                                  "ice40_lut4_cells", "fmax_mhz", "synth_note"};
 
 int bm_sweep_summary(const char *results, const char *summary, bm_err *err)
 {
@@ -125,7 +127,7 @@ int bm_sweep_summary(const char *results, const char *summary, bm_err *err)
     fprintf(o, "layers,bits_per_weight,cycles,ideal_cycles,util_ratio,cycles_per_token,tokens_per_s,"
                "dram_bytes,dram_bytes_per_cycle,ld_wait_mem_cycles,cp_wait_tok_cycles,cp_busy_cycles,"
                "rel_error_rms,rtl_layers_checked,rtl_max_abs_deviation_cycles,rtl_counter_diffs,source,"
-               "tool_version,git_rev\n");
+               "tool_version,git_rev,synth_tools\n");
     int cid = col(&t, "point_id");
     for (int i = 0; i < t.n;) {
         int j = i;
@@ -173,8 +175,9 @@ int bm_sweep_summary(const char *results, const char *summary, bm_err *err)
         else fputs("0,,,", o);
         const char *src = t.row[i][col(&t, "source")];
         const char *res = strchr(src, ';');
-        fprintf(o, "%s%s,%s,%s\n", nrtl == 0 ? "cycle-model" : rtl_all ? "rtl" : "rtl-partial", res ? res : "",
-                t.row[i][col(&t, "tool_version")], t.row[i][col(&t, "git_rev")]);
+        int c_tools = col(&t, "synth_tools");
+        fprintf(o, "%s%s,%s,%s,%s\n", nrtl == 0 ? "cycle-model" : rtl_all ? "rtl" : "rtl-partial", res ? res : "",
+                t.row[i][col(&t, "tool_version")], t.row[i][col(&t, "git_rev")], c_tools >= 0 ? t.row[i][c_tools] : "");
         i = j;
     }
     table_free(&t);
@@ -255,7 +258,7 @@ int bm_sweep_plots(const char *dir, bm_err *err)
     if (rc) return rc;
     int c_bpw = col(&t, "bits_per_weight"), c_ppl = col(&t, "perplexity"), c_err = col(&t, "rel_error_rms");
     int c_dt = col(&t, "dtype"), c_sp = col(&t, "sparsity"), c_sh = col(&t, "shape"), c_wl = col(&t, "workload");
-    int c_cpt = col(&t, "cycles_per_token"), c_lut = col(&t, "lut"), c_tps = col(&t, "tokens_per_s");
+    int c_cpt = col(&t, "cycles_per_token"), c_lut = col(&t, "lut_cells"), c_tps = col(&t, "tokens_per_s");
     int c_bits = col(&t, "bits"), c_m = col(&t, "method");
     char body[24576], cmd[12000];
     series S[32];
@@ -335,19 +338,47 @@ int bm_sweep_plots(const char *dir, bm_err *err)
                  per_tok ? "Cycles per token" : "Cycles", wl0, per_tok ? "cycles per token" : "cycles", cmd);
         if ((rc = plot(dir, "cycles_vs_bits", body, err))) goto out;
     }
-    /* 3. Area vs throughput where synthesis numbers exist. */
+    /* 3. Area vs throughput where synthesis numbers exist: one series per
+     * format (the same format on every shape), x = synth_xilinx LUTs of the
+     * shape, y = tokens/s at the preset clock (workload runs/s when the
+     * workload has no per-token figure); each point labelled with its shape. */
     ns = 0;
-    for (int i = 0; i < t.n; i++) {
-        if (strcmp(t.row[i][c_wl], wl0) || isnan(val(&t, i, c_lut)) || isnan(val(&t, i, c_tps))) continue;
-        FILE *f = series_file(dir, "area", S, &ns, t.row[i][c_sh]);
-        if (f) fprintf(f, "%.0f,%.6g\n", val(&t, i, c_lut), val(&t, i, c_tps));
+    int c_cyc = col(&t, "cycles"), c_clk = col(&t, "clock_mhz");
+    int tps_ok = 0;
+    for (int i = 0; i < t.n; i++) tps_ok |= !strcmp(t.row[i][c_wl], wl0) && !isnan(val(&t, i, c_tps));
+    snprintf(path, sizeof path, "%s/plots/area-labels.dat", dir);
+    FILE *lab = fopen(path, "w");
+    double x0 = INFINITY, x1 = 0, y0 = INFINITY, y1 = 0;
+    for (int i = 0; i < t.n && lab; i++) {
+        double y = tps_ok ? val(&t, i, c_tps) : val(&t, i, c_clk) * 1e6 / val(&t, i, c_cyc);
+        if (strcmp(t.row[i][c_wl], wl0) || isnan(val(&t, i, c_lut)) || isnan(y)) continue;
+        char nm[96];
+        snprintf(nm, sizeof nm, "%s%s %s", t.row[i][c_dt], strcmp(t.row[i][c_dt], "abq") ? t.row[i][c_bits] : "",
+                 strcmp(t.row[i][c_sp], "none") ? "2:4" : "dense");
+        FILE *f = series_file(dir, "area", S, &ns, nm);
+        if (f) fprintf(f, "%.0f,%.6g\n", val(&t, i, c_lut), y);
+        int labelled = 0; /* one label per shape, at its first format */
+        for (int k = 0; k < i && !labelled; k++)
+            labelled = !strcmp(t.row[k][c_sh], t.row[i][c_sh]) && !strcmp(t.row[k][c_wl], wl0) &&
+                       !isnan(val(&t, k, c_lut));
+        if (!labelled) fprintf(lab, "%.0f,%.6g,%s\n", val(&t, i, c_lut), y, t.row[i][c_sh]);
+        double x = val(&t, i, c_lut);
+        x0 = x < x0 ? x : x0; x1 = x > x1 ? x : x1; y0 = y < y0 ? y : y0; y1 = y > y1 ? y : y1;
     }
+    if (lab) fclose(lab);
     close_series(S, ns);
     if (ns) {
-        plot_cmd(cmd, sizeof cmd, "area", S, ns, "1:2", "points pt 7 ps 1.3");
+        plot_cmd(cmd, sizeof cmd, "area", S, ns, "1:2 smooth unique", "linespoints pt 7 ps 1.3");
+        cmd[strlen(cmd) - 1] = 0;
         snprintf(body, sizeof body,
-                 "set title 'Area vs throughput (yosys synth_xilinx LUTs; workload %s)'\n"
-                 "set xlabel 'LUTs'\nset ylabel 'tokens/s at the preset clock'\n%s", wl0, cmd);
+                 "set title 'Area vs throughput (yosys synth_xilinx -family xcup; workload %s)'\n"
+                 "set xlabel 'LUTs of bm_top (synth_xilinx, UltraScale+)'\nset ylabel '%s'\n"
+                 "%s%sset xrange [%g:%g]\nset yrange [%g:%g]\n"
+                 "%s, \\\n  'area-labels.dat' using 1:2:3 with labels offset 0,1 font ',8' notitle\n",
+                 wl0, tps_ok ? "tokens/s at the preset clock" : "workload runs/s at the preset clock (all layers)",
+                 x1 > 10 * x0 ? "set logscale x\n" : "", y1 > 10 * y0 ? "set logscale y\n" : "",
+                 x1 > 10 * x0 ? x0 / 1.5 : x0 * 0.8, x1 > 10 * x0 ? x1 * 1.5 : x1 * 1.2,
+                 y1 > 10 * y0 ? y0 / 1.5 : y0 * 0.8, y1 > 10 * y0 ? y1 * 1.5 : y1 * 1.2, cmd);
         if ((rc = plot(dir, "area_vs_throughput", body, err))) goto out;
     }
 out:

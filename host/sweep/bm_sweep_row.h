@@ -12,6 +12,7 @@ typedef struct bm_sweep_row {
     const bm_sweep_spec *spec;
     const bm_sweep_point *pt;
     const bm_sweep_env *env;
+    const bm_sweep_res *res;       /* synthesis of the configuration, NULL = not asked */
     char layer[96];
     int M, N, K, terms, timing_only;
     uint64_t cnt[BM_N_COUNTERS];   /* cycle model counters */
@@ -24,12 +25,5 @@ typedef struct bm_sweep_row {
 } bm_sweep_row;
 
 int bm_sweep_row_write(FILE *out, const bm_sweep_row *r, bm_err *err);
-
-/* Resources of a preset from the yosys synth_xilinx `stat` report of
- * hw/lint/synth.sh under build_dir (synth/PRESET/xcup_stat.txt from `make
- * sweep-synth`, or lint/synth_PRESET/ from `make lint`); BM_E_IO when there
- * is none. */
-typedef struct bm_sweep_res { long lut, ff, carry, dsp; double bram; } bm_sweep_res;
-int bm_sweep_synth_lookup(const char *build_dir, const char *preset, bm_sweep_res *r, bm_err *err);
 
 #endif

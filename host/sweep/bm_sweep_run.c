@@ -173,12 +173,13 @@ static int measure(const bm_sweep_spec *s, const bm_sweep_shape *sh, const bm_en
 }
 
 static void row_init(bm_sweep_row *row, const bm_sweep_spec *s, const bm_sweep_point *pt,
-                     const bm_engine_opts *eo, const bm_sweep_env *env)
+                     const bm_engine_opts *eo, const bm_sweep_env *env, const bm_sweep_res *res)
 {
     memset(row, 0, sizeof *row);
     row->spec = s;
     row->pt = pt;
     row->env = env;
+    row->res = res;
     row->mem_bpc = eo->mem_bpc;
     row->mem_latency = eo->mem_latency;
     row->rel_error = NAN;
@@ -187,7 +188,8 @@ static void row_init(bm_sweep_row *row, const bm_sweep_spec *s, const bm_sweep_p
 }
 
 static int run_gemms(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_sweep_shape *sh,
-                     const bm_engine_opts *eo, const bm_sweep_env *env, FILE *out, bm_err *err)
+                     const bm_engine_opts *eo, const bm_sweep_env *env, const bm_sweep_res *res, FILE *out,
+                     bm_err *err)
 {
     const bm_sweep_workload *w = &s->wl[pt->wl];
     bm_compile_opts co = pt->co;
@@ -232,7 +234,7 @@ static int run_gemms(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_
         }
         if (!rc) {
             bm_sweep_row row;
-            row_init(&row, s, pt, eo, env);
+            row_init(&row, s, pt, eo, env, res);
             snprintf(row.layer, sizeof row.layer, "%s", g->label);
             row.M = g->M; row.N = g->N; row.K = g->K;
             rc = measure(s, sh, eo, &pl, W, x, g->M, &row, err);
@@ -305,7 +307,8 @@ static int perplexity(const bm_sweep_spec *s, const bm_model *m, const char *tex
 }
 
 static int run_model(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_sweep_shape *sh,
-                     const bm_engine_opts *eo, const bm_sweep_env *env, FILE *out, bm_err *err)
+                     const bm_engine_opts *eo, const bm_sweep_env *env, const bm_sweep_res *res, FILE *out,
+                     bm_err *err)
 {
     const bm_sweep_workload *w = &s->wl[pt->wl];
     bm_model m;
@@ -349,7 +352,7 @@ static int run_model(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_
         }
         for (long k = 0; k < (long)M * K; k++) x[k] = gauss(&rs);
         bm_sweep_row row;
-        row_init(&row, s, pt, eo, env);
+        row_init(&row, s, pt, eo, env, res);
         snprintf(row.layer, sizeof row.layer, "%s", pl[i].name);
         row.M = M; row.N = (int)pl[i].hw.N; row.K = K;
         row.ppl = ppl; row.fp32_ppl = ppl32; row.ppl_tokens = scored;
@@ -369,11 +372,17 @@ static int run_model(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_
 int bm_sweep_run_point(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_sweep_env *env, FILE *out,
                        bm_err *err)
 {
+    return bm_sweep_run_point_res(s, pt, env, NULL, out, err);
+}
+
+int bm_sweep_run_point_res(const bm_sweep_spec *s, const bm_sweep_point *pt, const bm_sweep_env *env,
+                           const bm_sweep_res *res, FILE *out, bm_err *err)
+{
     const bm_sweep_shape *sh = &s->shape[pt->shape];
     bm_engine_opts eo = {0};
     eo.mem_latency = s->mem_latency ? (uint32_t)s->mem_latency : sh->p.mem_latency;
     eo.mem_bpc = s->mem_bpc ? (uint32_t)s->mem_bpc : sh->p.mem_bpc;
-    int rc = s->wl[pt->wl].is_model ? run_model(s, pt, sh, &eo, env, out, err)
-                                    : run_gemms(s, pt, sh, &eo, env, out, err);
+    int rc = s->wl[pt->wl].is_model ? run_model(s, pt, sh, &eo, env, res, out, err)
+                                    : run_gemms(s, pt, sh, &eo, env, res, out, err);
     return rc ? bm_wrap(err, "point %s", pt->id) : BM_OK;
 }

@@ -170,6 +170,7 @@ static int set_key(bm_sweep_spec *s, const char *key, char *val, const char *pat
         {"rtl_max_cycles", 0, 1L << 40, offsetof(bm_sweep_spec, rtl_max_cycles), 1},
         {"arith_max_macs", 0, 1L << 40, offsetof(bm_sweep_spec, arith_max_macs), 1},
         {"seed", 0, 0x7fffffff, offsetof(bm_sweep_spec, seed), 0},
+        {"synth_timeout", 1, 1000000, offsetof(bm_sweep_spec, synth_timeout), 0},
     };
     for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
         if (!strcmp(key, num[i].k)) {
@@ -185,6 +186,19 @@ static int set_key(bm_sweep_spec *s, const char *key, char *val, const char *pat
         if (!strcmp(val, "auto")) s->rtl = 1;
         else if (!strcmp(val, "off")) s->rtl = 0;
         else return bm_fail(err, BM_E_INVAL, "rtl: want auto or off, got '%s'", val);
+        return BM_OK;
+    }
+    if (!strcmp(key, "synth")) {
+        val = trim(val);
+        if (!strcmp(val, "auto")) s->synth = BM_SWEEP_SYNTH_AUTO;
+        else if (!strcmp(val, "xcup")) s->synth = BM_SWEEP_SYNTH_XCUP;
+        else if (!strcmp(val, "off")) s->synth = BM_SWEEP_SYNTH_OFF;
+        else return bm_fail(err, BM_E_INVAL, "synth: want auto, xcup or off, got '%s'", val);
+        return BM_OK;
+    }
+    if (!strcmp(key, "synth_cache")) {
+        if (expand_path(trim(val), path, data_dir, s->synth_cache, sizeof s->synth_cache))
+            return bm_fail(err, BM_E_INVAL, "synth_cache: bad path");
         return BM_OK;
     }
     if (!strcmp(key, "calib")) {
@@ -252,6 +266,8 @@ int bm_sweep_spec_parse(const char *text, const char *path, const char *data_dir
     s->rtl_max_cycles = 2000000;
     s->arith_max_macs = 1L << 27;
     s->seed = 1;
+    s->synth = BM_SWEEP_SYNTH_AUTO;
+    s->synth_timeout = 1800;
     char seen[32][32];
     int nseen = 0, lineno = 0;
     for (const char *p = text; *p;) {
