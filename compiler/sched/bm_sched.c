@@ -420,7 +420,8 @@ static double load_cycles(const geo *g, double bytes, double nload)
     return bytes / E + nb * (p->mem_latency + 1) + nload * (BM_DMA_TAIL + 1);
 }
 
-static double est_plan(const geo *g, const plan *pl)
+/* Estimated cycles of a plan; *rd = bytes it reads from device memory. */
+static double est_plan(const geo *g, const plan *pl, double *rd)
 {
     jobs J;
     if (make_jobs(g, pl, &J))
@@ -430,7 +431,8 @@ static double est_plan(const geo *g, const plan *pl)
     double E = p->mem_bpc < p->axi_bytes ? p->mem_bpc : p->axi_bytes;
     double fetch_per_insn = (p->mem_latency + 16.0 * p->fetch_depth / E + 1) / p->fetch_depth;
     /* Per-piece weight cost (same for every tile). */
-    double *wcost = malloc(sizeof(double) * pl->np);
+    double *wcost = malloc(sizeof(double) * 2 * pl->np), *wbyt = wcost + pl->np;
+    *rd = 0;
     if (!wcost) {
         jobs_free(&J);
         return 1e300;
@@ -441,6 +443,7 @@ static double est_plan(const geo *g, const plan *pl)
         uint64_t bytes = ((uint64_t)(pl->pc[k].s1 - pl->pc[k].s0) * g->step_bits + 7) / 8 +
                 2ull * R * cdiv(pl->pc[k].s1 - pl->pc[k].s0, g->hw->gsteps);
         wcost[k] = load_cycles(g, (double)bytes, 2.0 * ns) + (2.0 * ns + 1) * fetch_per_insn;
+        wbyt[k] = (double)bytes;
     }
     double le = g->hw->tab_bytes ? load_cycles(g, g->hw->tab_bytes, 1) : 0;
     double ce1 = 0, ce2 = 0; /* compute end of jobs i-1, i-2 */
@@ -480,10 +483,12 @@ static double est_plan(const geo *g, const plan *pl)
     for (uint32_t i = 0; i < J.n; i++) {
         const job *x = &J.j[i];
         double lc = wcost[x->p];
+        *rd += wbyt[x->p];
         uint32_t h, k, np;
         if (hosted_part(g, pl, &J, i, &h, &k, &np)) {
             uint32_t w0, words = range_words(g, pl, &J, h, &w0);
             double bytes = (double)mtiles_of(g, pl, J.rb[h]) * words * g->aw / np;
+            *rd += bytes;
             double nl = (J.rp[h] == UINT32_MAX ? 0 : (double)mtiles_of(g, pl, J.rb[h]) / np) + 1;
             lc += load_cycles(g, bytes, nl) + nl * fetch_per_insn;
         }
@@ -785,28 +790,45 @@ int bm_sched_layer_opts(const bm_preset *p, const bm_layer_hw *hw, int M, const 
         legacy[ch].s0 = ch * hw->chunk_steps;
         legacy[ch].s1 = ch + 1 == hw->nchunks ? hw->ksteps : (ch + 1) * hw->chunk_steps;
     }
+    /* Two passes over the candidates: the least estimated cycles, then the
+     * least device-memory traffic among plans within 0.5 % of them. */
     plan best = {0};
-    double best_est = 1e301;
+    double best_est = 1e301, min_est = 1e301, best_rd = 1e301;
+    /* The cost model ignores fetch and dispatch stalls of short instruction
+     * queues: on such presets a new plan must beat the original by 5 %, and
+     * with queues of 2 (where it is off by 10-20 %) the original is kept
+     * whenever it fits. */
+    const double margin = p->queue_depth < 8 || p->fetch_depth < 8 ? 1.05 : 1.0;
     /* The original schedule: a candidate of its own (and the forced LEGACY mode). */
     uint32_t mb_leg = g.act_half_words / g.tile_words;
     if (mb_leg > mb_acc)
         mb_leg = mb_acc;
     if (mb_leg > g.mtiles)
         mb_leg = g.mtiles;
-    if (mb_leg >= 1 && (o.mode == BM_SCHED_AUTO || o.mode == BM_SCHED_LEGACY)) {
-        plan pl = {BM_SCHED_LEGACY, mb_leg, 1, hw->nchunks, legacy};
-        best_est = est_plan(&g, &pl);
-        best = pl;
-        memcpy(best_pc, legacy, sizeof(piece) * hw->nchunks);
-        best.pc = best_pc;
-    }
-    /* The cost model ignores fetch and dispatch stalls of short instruction
-     * queues: on such presets a new plan must beat the original by 5 %, and
-     * with queues of 2 (where it is off by 10-20 %) the original is kept
-     * whenever it fits. */
-    const double margin = p->queue_depth < 8 || p->fetch_depth < 8 ? 1.05 : 1.0;
-    const int keep_legacy = o.mode == BM_SCHED_AUTO && p->queue_depth <= 2 && best.mode;
-    if (o.mode != BM_SCHED_LEGACY && !keep_legacy) {
+    for (int pass = 0; pass < 2; pass++) {
+#define CONSIDER(PL, E, RD, PCS)                                                          \
+        do {                                                                              \
+            if (pass == 0) {                                                              \
+                if ((E) < min_est)                                                        \
+                    min_est = (E);                                                        \
+            } else if ((E) <= min_est * 1.005 && ((RD) < best_rd || ((RD) == best_rd && (E) < best_est))) { \
+                best_est = (E);                                                           \
+                best_rd = (RD);                                                           \
+                best = (PL);                                                              \
+                memcpy(best_pc, (PCS), sizeof(piece) * (PL).np);                          \
+                best.pc = best_pc;                                                        \
+            }                                                                             \
+        } while (0)
+        int have_legacy = 0;
+        if (mb_leg >= 1 && (o.mode == BM_SCHED_AUTO || o.mode == BM_SCHED_LEGACY)) {
+            plan pl = {BM_SCHED_LEGACY, mb_leg, 1, hw->nchunks, legacy};
+            double rd, e = est_plan(&g, &pl, &rd);
+            CONSIDER(pl, e, rd, legacy);
+            have_legacy = 1;
+        }
+        const int keep_legacy = o.mode == BM_SCHED_AUTO && p->queue_depth <= 2 && have_legacy;
+        if (o.mode == BM_SCHED_LEGACY || keep_legacy)
+            continue;
         uint32_t mbs[16], nmb = 0;
         if (o.mb)
             mbs[nmb++] = o.mb;
@@ -848,17 +870,13 @@ int bm_sched_layer_opts(const bm_preset *p, const bm_layer_hw *hw, int M, const 
                         if (ngs[b] < 1 || (uint64_t)ngs[b] * mb > mb_acc)
                             continue;
                         plan pl = {mode, mb, ngs[b], np, cand};
-                        double e = est_plan(&g, &pl) * margin;
-                        if (e < best_est) {
-                            best_est = e;
-                            best = pl;
-                            memcpy(best_pc, cand, sizeof(piece) * np);
-                            best.pc = best_pc;
-                        }
+                        double rd, e = est_plan(&g, &pl, &rd) * margin;
+                        CONSIDER(pl, e, rd, cand);
                     }
                 }
             }
         }
+#undef CONSIDER
     }
     int rc;
     if (!best.mode) {
