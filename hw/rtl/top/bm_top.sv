@@ -73,6 +73,10 @@ module bm_top (
   localparam int unsigned CLB  = 1 << $clog2(4 * R > DW ? 4 * R : DW);
   localparam int unsigned NC   = bm_regs_pkg::N_COUNTERS;
   localparam int unsigned SATW = $clog2(R * C + 1);
+  // DMA address bits of the LOAD/STORE burst state (bm_load): 40 on 32-bit
+  // bus presets (iCE40-class boards; device memory must lie below 1 TiB),
+  // 64 otherwise. Registers, legality checks and m_axi_* stay 64-bit.
+  localparam int unsigned DMA_AW = DW <= 4 ? 40 : 64;
 
   logic clk, rst_n;
   assign clk   = ap_clk;
@@ -233,7 +237,7 @@ module bm_top (
   logic [SATW-1:0] c_nsat;
   logic        s_wbeat;
 
-  bm_load #(.DW(DW), .WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
+  bm_load #(.DW(DW), .AW(DMA_AW), .WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
             .ACT_BYTES(bm_cfg_pkg::ACT_BYTES), .TAB_BYTES(TABB)) u_load (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
     .start_i(u_start[0] && !u_nop[0]), .insn_i(q_head[0*160 +: 128]), .base_i(base),
@@ -288,7 +292,7 @@ module bm_top (
     .cre_o(cp_re), .craddr_o(cp_ra), .crdata_i(c_rd[R*32-1:0]), .cwe_o(cp_we),
     .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tab_i(tab));
 
-  bm_store #(.DW(DW), .ACC_BYTES(bm_cfg_pkg::ACC_BYTES)) u_store (
+  bm_store #(.DW(DW), .AW(DMA_AW), .ACC_BYTES(bm_cfg_pkg::ACC_BYTES)) u_store (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
     .start_i(u_start[2] && !u_nop[2]), .insn_i(q_head[2*160 +: 128]), .base_i(base),
     .busy_o(s_busy), .last_o(s_last), .err_o(u_err[2]), .err_code_o(u_code[2*8 +: 8]),
