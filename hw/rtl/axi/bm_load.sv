@@ -5,10 +5,11 @@
 // beat (burst 0 from the start cycle, so its address comes straight from the
 // instruction). Each beat's valid bytes are written (one cycle later) to the
 // next scratchpad bytes; the unit finishes DMA_TAIL cycles after the last
-// beat. Legality (FIELD, SP_RANGE, DRAM overflow) is checked at start; an
+// beat. Legality (FIELD, SP_RANGE, DRAM overflow) is decided at start from chk_i
+// (bm_dma_check, computed at dispatch and queued with the instruction); an
 // error response sets DRAM. abort_i stops new bursts; the burst in flight is
 // drained (no writes) before the unit goes idle.
-// Addresses: the legality check is exact over 64 bits; the burst state keeps
+// Addresses: legality is exact over 64 bits (bm_dma_check); the burst state keeps
 // AW+2 bits (AW = DMA address bits, >= 38: a transfer spans < 2^37 bytes).
 // Bits AW and up of a transfer's addresses are replaced by "0" or "1" (the
 // high part of the first address is nonzero): all differences and 4 KiB /
@@ -17,16 +18,18 @@
 // error, as the full address would (DRAM at the same beat as the engine).
 module bm_load #(
   parameter int unsigned DW = 16,  // AXI data bytes
-  parameter int unsigned AW = 64,  // DMA address bits (device memory < 2^AW)
-  parameter int unsigned WGT_BYTES = 65536, META_BYTES = 8192,
-  parameter int unsigned ACT_BYTES = 131072, TAB_BYTES = 256
+  parameter int unsigned AW = 64   // DMA address bits (device memory < 2^AW)
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
   input  logic            clr_i,
   input  logic            abort_i,
   input  logic            start_i,
+  // opcode, token flags and reserved bits: bm_dispatch and bm_dma_check
+  /* verilator lint_off UNUSEDSIGNAL */
   input  logic [127:0]    insn_i,
+  /* verilator lint_on UNUSEDSIGNAL */
+  input  logic [7:0]      chk_i,     // bm_dma_check code of insn_i
   input  logic [4*64-1:0] base_i,
   output logic            busy_o,
   output logic            last_o,
@@ -64,35 +67,14 @@ module bm_load #(
   assign i_off    = insn_i[bm_isa_pkg::LOAD_DRAM_OFF_LSB +: 32];
   assign i_stride = insn_i[bm_isa_pkg::LOAD_DRAM_STRIDE_LSB +: 24];
 
-  // ---- start-cycle legality
+  // ---- start: legality from the queue, first address
   logic [63:0] i_b;
   logic [64:0] first_a;
-  logic [35:0] rs_prod;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [64:0] last_a;   // only its carry (bit 64: beyond 2^64) matters
-  /* verilator lint_on UNUSEDSIGNAL */
-  logic [31:0] spsize, spend;
   logic        bad;
-  logic [7:0]  bad_code;
   always_comb begin
-    i_b = base_i[i_base*64 +: 64];
-    case (i_sp)
-      2'd0: spsize = WGT_BYTES;
-      2'd1: spsize = META_BYTES;
-      2'd2: spsize = ACT_BYTES;
-      default: spsize = TAB_BYTES;
-    endcase
+    i_b     = base_i[i_base*64 +: 64];
     first_a = 65'(i_b) + 65'(i_off);
-    rs_prod = (36'(i_rows) - 36'd1) * 36'(i_stride);
-    last_a  = first_a + 65'(rs_prod) + 65'(i_rowb) - 65'd1;
-    spend   = 32'(i_spa) + 32'(i_rows) * 32'(i_rowb);
-    bad = 1'b1;
-    if (insn_i[bm_isa_pkg::F_POP_PREV_LSB] || insn_i[bm_isa_pkg::F_PUSH_PREV_LSB] ||
-        i_rows == '0 || i_rowb == '0) bad_code = bm_isa_pkg::ERR_FIELD;
-    else if (spend > spsize) bad_code = bm_isa_pkg::ERR_SP_RANGE;
-    else if (last_a[64]) bad_code = bm_isa_pkg::ERR_DRAM;
-    else begin bad = 1'b0; bad_code = bm_isa_pkg::ERR_NONE; end
-    bad = bad && start_i;
+    bad     = start_i && chk_i != bm_isa_pkg::ERR_NONE;
   end
 
   // ---- burst generator state (current = initial at start)
@@ -210,7 +192,7 @@ module bm_load #(
   assign busy_o     = act_q;
   assign last_o     = tail_q == 2'd1 && !rerr_q && !abort_i;
   assign err_o      = bad || (beat && r_last_i && (r_err_i || rerr_q));
-  assign err_code_o = bad ? bad_code : bm_isa_pkg::ERR_DRAM;
+  assign err_code_o = bad ? chk_i : bm_isa_pkg::ERR_DRAM;
   assign sp_we_o    = we_q;
   assign sp_sel_o   = sp_q;
   assign sp_addr_o  = wa_q;
