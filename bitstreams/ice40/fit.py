@@ -24,7 +24,11 @@ def base(name):
 
 
 def parse(text):
-    mods, hier, cur, in_hier = {}, {}, None, False
+    """Cells per module, and instances per module over the whole design: the
+    hierarchy lists each child's count per instance of its parent (indented
+    two more spaces), so counts multiply down the tree and add up over the
+    places a module appears."""
+    mods, hier, cur, in_hier, stack = {}, defaultdict(int), None, False, []
     for line in text.splitlines():
         m = re.match(r"^=== (.*) ===$", line.strip())
         if m:
@@ -33,14 +37,19 @@ def parse(text):
             if not in_hier:
                 mods[cur] = defaultdict(int)
             continue
-        m = re.match(r"^\s+(\S+)\s+(\d+)$", line)
+        m = re.match(r"^(\s+)(\S+)\s+(\d+)$", line)
         if not m or cur is None:
             continue
         if in_hier:
-            hier[m.group(1)] = int(m.group(2))
+            depth = len(m.group(1))
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            n = int(m.group(3)) * (stack[-1][1] if stack else 1)
+            stack.append((depth, n))
+            hier[m.group(2)] += n
         else:
-            mods[cur][m.group(1)] = int(m.group(2))
-    return mods, hier
+            mods[cur][m.group(2)] = int(m.group(3))
+    return mods, dict(hier)
 
 
 def main():
