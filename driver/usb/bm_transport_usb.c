@@ -12,6 +12,9 @@
 #include "bm_transport_usb.h"
 
 #define FTDI_REQ_RESET 0x00
+#define FTDI_REQ_FLOW 0x02     /* SIO_SET_FLOW_CTRL */
+#define FTDI_REQ_BAUD 0x03     /* SIO_SET_BAUDRATE */
+#define FTDI_REQ_DATA 0x04     /* SIO_SET_DATA */
 #define FTDI_REQ_LATENCY 0x09
 #define FTDI_REQ_BITMODE 0x0B
 #define FTDI_OUT_REQTYPE 0x40 /* vendor, host to device, device recipient */
@@ -221,12 +224,20 @@ int bm_transport_usb_open(const char *spec, bm_transport *t, bm_err *err)
                        libusb_strerror((enum libusb_error)rc));
     }
     /* FTDI channel index is interface + 1. Reset, purge, 1 ms latency,
-     * bitmode off (the board's EEPROM selects FIFO mode). */
+     * bitmode off, then the UART of the bridge (bitstreams/ice40): 1 000 000
+     * baud, 8N1, no flow control. Baud divisor as libftdi computes it for an
+     * H-type chip: 120 MHz / 10 = 12 MHz base (wIndex bit 9 = "12 MHz clock",
+     * i.e. bit 17 of the encoded divisor), divisor 12 with no fraction: wValue
+     * 0x000C, wIndex 0x0200 | channel. Data: 8 bits, no parity, 1 stop
+     * (0x0008). Flow control off: wValue 0, wIndex = channel. */
     uint16_t idx = (uint16_t)(u->iface + 1);
-    static const uint16_t req[][2] = {{FTDI_REQ_RESET, 0}, {FTDI_REQ_RESET, 1}, {FTDI_REQ_RESET, 2},
-                                      {FTDI_REQ_LATENCY, 1}, {FTDI_REQ_BITMODE, 0}};
+    static const uint16_t req[][3] = {{FTDI_REQ_RESET, 0, 0},     {FTDI_REQ_RESET, 1, 0},
+                                      {FTDI_REQ_RESET, 2, 0},     {FTDI_REQ_LATENCY, 1, 0},
+                                      {FTDI_REQ_BITMODE, 0, 0},   {FTDI_REQ_BAUD, FTDI_BAUD_1M_VALUE, FTDI_BAUD_1M_INDEX},
+                                      {FTDI_REQ_DATA, 0x0008, 0}, {FTDI_REQ_FLOW, 0, 0}};
     for (size_t i = 0; i < sizeof req / sizeof req[0]; i++) {
-        rc = libusb_control_transfer(u->h, FTDI_OUT_REQTYPE, (uint8_t)req[i][0], req[i][1], idx, NULL, 0, 1000);
+        rc = libusb_control_transfer(u->h, FTDI_OUT_REQTYPE, (uint8_t)req[i][0], req[i][1],
+                                     (uint16_t)(req[i][2] | idx), NULL, 0, 1000);
         if (rc < 0) {
             usb_close(u);
             return bm_fail(err, BM_E_NODEV, "usb: FTDI setup request 0x%02x failed on %s: %s", req[i][0],

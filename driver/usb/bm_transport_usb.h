@@ -11,6 +11,11 @@
 
 #define BM_USB_DEFAULT_VID 0x0403u
 #define BM_USB_DEFAULT_PID 0x6010u /* FT2232H */
+/* Line rate of the board's UART (bitstreams/ice40, ICE40_BAUD) and the
+ * FT2232H SIO_SET_BAUDRATE request that selects it (12 MHz / 12, exact). */
+#define BM_USB_BAUD 1000000u
+#define FTDI_BAUD_1M_VALUE 0x000Cu
+#define FTDI_BAUD_1M_INDEX 0x0200u
 
 /* spec: "" (0403:6010), "VVVV:PPPP" (hex), or a serial number string.
  * BM_E_NODEV with "no USB device 0403:6010 found" when nothing matches. */

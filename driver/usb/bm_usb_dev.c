@@ -74,9 +74,13 @@ int bm_usb_open_transport(bm_transport t, const char *uri, void **impl, bm_dev_i
     }
     d->clock_mhz = info->preset && info->preset->clock_mhz ? info->preset->clock_mhz : 100;
     snprintf(info->backend, sizeof info->backend, "usb");
-    snprintf(info->desc, sizeof info->desc, "USB board (%.40s), preset %.24s, %llu MiB at 0x%llx",
+    /* board memories are small (the iCE40 board has 124 KiB): KiB below 1 MiB */
+    uint64_t mb = d->bi.mem_bytes;
+    int mib = mb >= (1u << 20);
+    snprintf(info->desc, sizeof info->desc, "USB board (%.40s), preset %.24s, %llu %s at 0x%llx",
              t.name ? t.name : "?", info->preset ? info->preset->name : "unknown",
-             (unsigned long long)(d->bi.mem_bytes >> 20), (unsigned long long)d->bi.mem_base);
+             (unsigned long long)(mib ? mb >> 20 : mb >> 10), mib ? "MiB" : "KiB",
+             (unsigned long long)d->bi.mem_base);
     info->mem_bytes = d->bi.mem_bytes;
     *impl = d;
     return BM_OK;

@@ -41,6 +41,7 @@ typedef struct sim {
     size_t respn;
     GQueue done; /* completed URBs (UMockdevIoctlData of the client's urb) */
     unsigned urbs, ctrl, bulk_out, bulk_in, frames;
+    unsigned baud, data8n1, noflow; /* UART setup requests seen for channel B */
 } sim;
 
 static void feed_bridge(sim *s, const uint8_t *p, size_t n)
@@ -119,6 +120,12 @@ static void submit(sim *s, UMockdevIoctlClient *client, UMockdevIoctlData *ptr)
         /* FTDI vendor requests (reset, latency, bitmode) have no data stage;
          * an IN request gets zeros. */
         s->ctrl++;
+        if (buf && buf->data_len >= 8 && buf->data[0] == 0x40) {
+            unsigned rq = buf->data[1], wv = buf->data[2] | buf->data[3] << 8, wi = buf->data[4] | buf->data[5] << 8;
+            s->baud += rq == 0x03 && wv == 0x000C && wi == 0x0202;   /* 12 MHz / 12 = 1 Mbaud, ch. B */
+            s->data8n1 += rq == 0x04 && wv == 0x0008 && wi == 0x0002; /* 8N1 */
+            s->noflow += rq == 0x02 && wv == 0 && wi == 0x0002;       /* no flow control */
+        }
         if (buf && buf->data_len >= 8 && (buf->data[0] & 0x80)) {
             int w = buf->data[6] | buf->data[7] << 8;
             if (w > buf->data_len - 8)
@@ -226,10 +233,13 @@ static void test_transport(sim *s)
     uint32_t id = 0;
     rc = bm_proto_reg_read(p, BM_REG_ID, &id, &e);
     CHECK(rc == BM_OK && id == BM_ID_MAGIC, "REG_RD ID over libusb: rc %d id 0x%08x %s", rc, id, e.msg);
-    printf("  PING: protocol %u, %llu MiB at 0x%llx; ID 0x%08x; %u URBs (%u control, %u OUT, %u IN)\n", bi.version,
-           (unsigned long long)(bi.mem_bytes >> 20), (unsigned long long)bi.mem_base, id, s->urbs, s->ctrl,
+    printf("  PING: protocol %u, %llu KiB at 0x%llx; ID 0x%08x; %u URBs (%u control, %u OUT, %u IN)\n", bi.version,
+           (unsigned long long)(bi.mem_bytes >> 10), (unsigned long long)bi.mem_base, id, s->urbs, s->ctrl,
            s->bulk_out, s->bulk_in);
-    CHECK(s->ctrl >= 5, "FTDI setup control transfers seen (%u)", s->ctrl);
+    CHECK(s->ctrl >= 8, "FTDI setup control transfers seen (%u)", s->ctrl);
+    CHECK(s->baud == 1 && s->data8n1 == 1 && s->noflow == 1,
+          "channel B set to 1 Mbaud 8N1, no flow control (baud %u, data %u, flow %u)", s->baud, s->data8n1,
+          s->noflow);
     bm_proto_free(p);
 }
 
@@ -243,6 +253,8 @@ static void test_backend(void)
     if (rc)
         return;
     printf("  %s\n", info.desc);
+    CHECK(!strstr(info.desc, " 0 MiB") && !strstr(info.desc, " 0 KiB"), "memory size in the description: %s",
+          info.desc);
     CHECK_EQ_INT(info.id, BM_ID_MAGIC);
     uint64_t prog, data;
     CHECK_EQ_INT(bm_backend_usb.mem_alloc(d, 4096, &prog, &e), BM_OK);

@@ -5,20 +5,31 @@
 // beat (burst 0 from the start cycle, so its address comes straight from the
 // instruction). Each beat's valid bytes are written (one cycle later) to the
 // next scratchpad bytes; the unit finishes DMA_TAIL cycles after the last
-// beat. Legality (FIELD, SP_RANGE, DRAM overflow) is checked at start; an
+// beat. Legality (FIELD, SP_RANGE, DRAM overflow) is decided at start from chk_i
+// (bm_dma_check, computed at dispatch and queued with the instruction); an
 // error response sets DRAM. abort_i stops new bursts; the burst in flight is
 // drained (no writes) before the unit goes idle.
+// Addresses: legality is exact over 64 bits (bm_dma_check); the burst state keeps
+// AW+2 bits (AW = DMA address bits, >= 38: a transfer spans < 2^37 bytes).
+// Bits AW and up of a transfer's addresses are replaced by "0" or "1" (the
+// high part of the first address is nonzero): all differences and 4 KiB /
+// beat boundaries stay exact. A burst at or above 2^AW goes out with all
+// upper address bits set, which no memory below 2^AW answers but with an
+// error, as the full address would (DRAM at the same beat as the engine).
 module bm_load #(
   parameter int unsigned DW = 16,  // AXI data bytes
-  parameter int unsigned WGT_BYTES = 65536, META_BYTES = 8192,
-  parameter int unsigned ACT_BYTES = 131072, TAB_BYTES = 256
+  parameter int unsigned AW = 64   // DMA address bits (device memory < 2^AW)
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
   input  logic            clr_i,
   input  logic            abort_i,
   input  logic            start_i,
+  // opcode, token flags and reserved bits: bm_dispatch and bm_dma_check
+  /* verilator lint_off UNUSEDSIGNAL */
   input  logic [127:0]    insn_i,
+  /* verilator lint_on UNUSEDSIGNAL */
+  input  logic [7:0]      chk_i,     // bm_dma_check code of insn_i
   input  logic [4*64-1:0] base_i,
   output logic            busy_o,
   output logic            last_o,
@@ -39,7 +50,8 @@ module bm_load #(
   output logic [DW-1:0]   sp_mask_o
 );
   localparam int unsigned OB = $clog2(DW);
-  localparam logic [63:0] DWM = 64'(DW) - 64'd1;
+  localparam int unsigned W = AW + 2;   // burst-state address bits
+  localparam logic [W-1:0] DWM = W'(DW) - W'(1);
 
   logic [1:0]  i_sp, i_base;
   logic [11:0] i_rows;
@@ -55,53 +67,36 @@ module bm_load #(
   assign i_off    = insn_i[bm_isa_pkg::LOAD_DRAM_OFF_LSB +: 32];
   assign i_stride = insn_i[bm_isa_pkg::LOAD_DRAM_STRIDE_LSB +: 24];
 
-  // ---- start-cycle legality
+  // ---- start: legality from the queue, first address
   logic [63:0] i_b;
   logic [64:0] first_a;
-  logic [35:0] rs_prod;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [64:0] last_a;   // only its carry (bit 64: beyond 2^64) matters
-  /* verilator lint_on UNUSEDSIGNAL */
-  logic [31:0] spsize, spend;
   logic        bad;
-  logic [7:0]  bad_code;
   always_comb begin
-    i_b = base_i[i_base*64 +: 64];
-    case (i_sp)
-      2'd0: spsize = WGT_BYTES;
-      2'd1: spsize = META_BYTES;
-      2'd2: spsize = ACT_BYTES;
-      default: spsize = TAB_BYTES;
-    endcase
+    i_b     = base_i[i_base*64 +: 64];
     first_a = 65'(i_b) + 65'(i_off);
-    rs_prod = (36'(i_rows) - 36'd1) * 36'(i_stride);
-    last_a  = first_a + 65'(rs_prod) + 65'(i_rowb) - 65'd1;
-    spend   = 32'(i_spa) + 32'(i_rows) * 32'(i_rowb);
-    bad = 1'b1;
-    if (insn_i[bm_isa_pkg::F_POP_PREV_LSB] || insn_i[bm_isa_pkg::F_PUSH_PREV_LSB] ||
-        i_rows == '0 || i_rowb == '0) bad_code = bm_isa_pkg::ERR_FIELD;
-    else if (spend > spsize) bad_code = bm_isa_pkg::ERR_SP_RANGE;
-    else if (last_a[64]) bad_code = bm_isa_pkg::ERR_DRAM;
-    else begin bad = 1'b0; bad_code = bm_isa_pkg::ERR_NONE; end
-    bad = bad && start_i;
+    bad     = start_i && chk_i != bm_isa_pkg::ERR_NONE;
   end
 
   // ---- burst generator state (current = initial at start)
   logic        act_q, act_c, issued_q, issued_c, infl_q, infl_c;
-  logic [63:0] cur_q, cur_c, rs_q, rs_c, re_q, re_c;
+  logic [W-1:0] cur_q, cur_c, rs_q, rs_c, re_q, re_c;
   logic [11:0] rows_q, rows_c;
   logic [23:0] stride_q, stride_c;
   logic [15:0] rowb_q, rowb_c;
   logic [1:0]  sp_q, sp_c;
   logic [31:0] spc_q;
-  logic [63:0] bx_q, by_q, ba_q;
+  logic [W-1:0] bx_q, by_q, ba_q;
   logic [1:0]  tail_q;
   logic        rerr_q;
+  logic [W-1:0] a0;         // first address in burst-state form
+  logic         hi0;
 
   always_comb begin
+    hi0 = first_a[64:AW] != '0;
+    a0  = {1'b0, hi0, first_a[AW-1:0]};
     if (start_i) begin
       act_c = !bad; issued_c = 1'b0; infl_c = 1'b0;
-      cur_c = first_a[63:0]; rs_c = first_a[63:0]; re_c = first_a[63:0] + 64'(i_rowb);
+      cur_c = a0; rs_c = a0; re_c = a0 + W'(i_rowb);
       rows_c = i_rows; stride_c = i_stride; rowb_c = i_rowb; sp_c = i_sp;
     end else begin
       act_c = act_q; issued_c = issued_q; infl_c = infl_q;
@@ -110,25 +105,29 @@ module bm_load #(
     end
   end
 
-  logic [63:0] b4k, bmax, by;
+  logic [W-1:0] b4k, bmax, by;
   always_comb begin
-    b4k  = {cur_c[63:12], 12'h000} + 64'h1000;
-    bmax = {cur_c[63:OB], {OB{1'b0}}} + 64'(bm_isa_pkg::BURST_MAX * DW);
+    b4k  = {cur_c[W-1:12], 12'h000} + W'(64'h1000);
+    bmax = {cur_c[W-1:OB], {OB{1'b0}}} + W'(bm_isa_pkg::BURST_MAX * DW);
     by   = re_c;
     if (b4k < by) by = b4k;
     if (bmax < by) by = bmax;
     ar_req_o  = act_c && !issued_c && !infl_c && !abort_i;
-    ar_addr_o = {cur_c[63:OB], {OB{1'b0}}};
-    ar_len_o  = 8'(((by + DWM) >> OB) - (cur_c >> OB) - 64'd1);
+    ar_len_o  = 8'(((by + DWM) >> OB) - (cur_c >> OB) - W'(1));
+  end
+  if (AW < 64) begin : g_hi
+    assign ar_addr_o = {{(64-AW){cur_c[W-1:AW] != 2'b00}}, cur_c[AW-1:OB], {OB{1'b0}}};
+  end else begin : g_full
+    assign ar_addr_o = {cur_c[63:OB], {OB{1'b0}}};
   end
 
   // ---- beat handling
-  logic [63:0] lo, hi, ba_end;
+  logic [W-1:0] lo, hi, ba_end;
   logic [OB:0] nb;
   logic        beat;
   always_comb begin
     beat   = r_valid_i && infl_q;
-    ba_end = ba_q + 64'(DW);
+    ba_end = ba_q + W'(DW);
     lo     = (bx_q > ba_q) ? bx_q : ba_q;
     hi     = (by_q < ba_end) ? by_q : ba_end;
     nb     = (OB+1)'(hi - lo);
@@ -154,15 +153,15 @@ module bm_load #(
       if (start_i) begin spc_q <= 32'(i_spa); rerr_q <= 1'b0; end
       if (ar_req_o && ar_gnt_i) begin
         infl_q <= 1'b1;
-        bx_q <= cur_c; by_q <= by; ba_q <= {cur_c[63:OB], {OB{1'b0}}};
+        bx_q <= cur_c; by_q <= by; ba_q <= {cur_c[W-1:OB], {OB{1'b0}}};
         if (by == re_c) begin
           rows_q <= rows_c - 12'd1;
           if (rows_c == 12'd1) begin
             issued_q <= 1'b1;
           end else begin
-            rs_q  <= rs_c + 64'(stride_c);
-            cur_q <= rs_c + 64'(stride_c);
-            re_q  <= rs_c + 64'(stride_c) + 64'(rowb_c);
+            rs_q  <= rs_c + W'(stride_c);
+            cur_q <= rs_c + W'(stride_c);
+            re_q  <= rs_c + W'(stride_c) + W'(rowb_c);
           end
         end else begin
           cur_q <= by;
@@ -193,7 +192,7 @@ module bm_load #(
   assign busy_o     = act_q;
   assign last_o     = tail_q == 2'd1 && !rerr_q && !abort_i;
   assign err_o      = bad || (beat && r_last_i && (r_err_i || rerr_q));
-  assign err_code_o = bad ? bad_code : bm_isa_pkg::ERR_DRAM;
+  assign err_code_o = bad ? chk_i : bm_isa_pkg::ERR_DRAM;
   assign sp_we_o    = we_q;
   assign sp_sel_o   = sp_q;
   assign sp_addr_o  = wa_q;

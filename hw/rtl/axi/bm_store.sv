@@ -6,16 +6,22 @@
 // FIFO that feeds the W beats (WSTRB covers unaligned starts and odd ends).
 // The unit finishes in the cycle of the last B response. abort_i: no new
 // bursts; the burst in flight is completed with zero strobes.
+// Addresses: as in bm_load (AW+2-bit burst state,
+// bursts at or above 2^AW go out with all upper address bits set).
 module bm_store #(
   parameter int unsigned DW  = 16,
-  parameter int unsigned ACC_BYTES = 16384
+  parameter int unsigned AW  = 64    // DMA address bits (device memory < 2^AW)
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
   input  logic            clr_i,
   input  logic            abort_i,
   input  logic            start_i,
+  // opcode, token flags and reserved bits: bm_dispatch and bm_dma_check
+  /* verilator lint_off UNUSEDSIGNAL */
   input  logic [127:0]    insn_i,
+  /* verilator lint_on UNUSEDSIGNAL */
+  input  logic [7:0]      chk_i,     // bm_dma_check code of insn_i
   input  logic [4*64-1:0] base_i,
   output logic            busy_o,
   output logic            last_o,
@@ -40,9 +46,9 @@ module bm_store #(
   localparam int unsigned NW  = DW >= 4 ? DW / 4 : 1;  // ACC words read per cycle
   localparam int unsigned CAP = 4 * DW;                 // FIFO bytes
   localparam int unsigned CW  = $clog2(CAP + 1);
-  localparam int unsigned ACC_WORDS = ACC_BYTES / 4;
   localparam int unsigned DB  = DW * 8;
-  localparam logic [63:0] DWM = 64'(DW) - 64'd1;
+  localparam int unsigned W   = AW + 2;   // burst-state address bits
+  localparam logic [W-1:0] DWM = W'(DW) - W'(1);
   localparam int unsigned NWB = NW * 32;
   localparam int unsigned CB  = CAP * 8;
   localparam logic [1:0] S_AW = 2'd0, S_W = 2'd1, S_B = 2'd2;
@@ -61,51 +67,38 @@ module bm_store #(
   assign i_off    = insn_i[bm_isa_pkg::STORE_DRAM_OFF_LSB +: 32];
   assign i_stride = insn_i[bm_isa_pkg::STORE_DRAM_STRIDE_LSB +: 24];
 
-  // ---- start-cycle legality
+  // ---- start: legality from the queue (bm_dma_check), first address
   logic [63:0] i_b;
   logic [64:0] first_a;
-  logic [35:0] rs_prod;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [64:0] last_a;   // only its carry (bit 64: beyond 2^64) matters
-  /* verilator lint_on UNUSEDSIGNAL */
-  logic [31:0] lastw;
   logic        bad;
-  logic [7:0]  bad_code;
   always_comb begin
     i_b     = base_i[i_base*64 +: 64];
     first_a = 65'(i_b) + 65'(i_off);
-    rs_prod = (36'(i_rows) - 36'd1) * 36'(i_stride);
-    last_a  = first_a + 65'(rs_prod) + 65'(i_rowb) - 65'd1;
-    lastw   = 32'(i_spa) + (32'(i_rows) - 32'd1) * 32'(i_sps) + 32'(i_rowb[15:2]) - 32'd1;
-    bad = 1'b1;
-    if (insn_i[bm_isa_pkg::F_POP_NEXT_LSB] || insn_i[bm_isa_pkg::F_PUSH_NEXT_LSB] ||
-        i_rows == '0 || i_rowb == '0 || i_rowb[1:0] != 2'b00) bad_code = bm_isa_pkg::ERR_FIELD;
-    else if (lastw >= ACC_WORDS) bad_code = bm_isa_pkg::ERR_SP_RANGE;
-    else if (last_a[64]) bad_code = bm_isa_pkg::ERR_DRAM;
-    else begin bad = 1'b0; bad_code = bm_isa_pkg::ERR_NONE; end
-    bad = bad && start_i;
+    bad     = start_i && chk_i != bm_isa_pkg::ERR_NONE;
   end
 
   // ---- burst side
   logic        act_q, issued_q;
   logic [1:0]  st_q;
-  logic [63:0] cur_q, rs_q, re_q, bx_q, by_q, ba_q;
+  logic [W-1:0] cur_q, rs_q, re_q, bx_q, by_q, ba_q;
+  logic [W-1:0] a0;    // first address in burst-state form
+  assign a0 = {1'b0, first_a[64:AW] != '0, first_a[AW-1:0]};
   logic [11:0] rows_q;
   logic [23:0] stride_q;
   logic [15:0] rowb_q;
   logic [8:0]  left_q;   // beats left in the burst
 
-  logic [63:0] b4k, bmax, by, lo, hi, ba_end;
+  logic [W-1:0] b4k, bmax, by, lo, hi, ba_end;
   logic [OB:0] nb;
   logic        whs, fifo_ok;
   logic [CW-1:0] cnt_q;
   always_comb begin
-    b4k  = {cur_q[63:12], 12'h000} + 64'h1000;
-    bmax = {cur_q[63:OB], {OB{1'b0}}} + 64'(bm_isa_pkg::BURST_MAX * DW);
+    b4k  = {cur_q[W-1:12], 12'h000} + W'(64'h1000);
+    bmax = {cur_q[W-1:OB], {OB{1'b0}}} + W'(bm_isa_pkg::BURST_MAX * DW);
     by   = re_q;
     if (b4k < by) by = b4k;
     if (bmax < by) by = bmax;
-    ba_end = ba_q + 64'(DW);
+    ba_end = ba_q + W'(DW);
     lo = (bx_q > ba_q) ? bx_q : ba_q;
     hi = (by_q < ba_end) ? by_q : ba_end;
     nb = (OB+1)'(hi - lo);
@@ -113,8 +106,12 @@ module bm_store #(
   end
 
   assign aw_valid_o = act_q && st_q == S_AW && !abort_i;
-  assign aw_addr_o  = {cur_q[63:OB], {OB{1'b0}}};
-  assign aw_len_o   = 8'(((by + DWM) >> OB) - (cur_q >> OB) - 64'd1);
+  if (AW < 64) begin : g_hi
+    assign aw_addr_o = {{(64-AW){cur_q[W-1:AW] != 2'b00}}, cur_q[AW-1:OB], {OB{1'b0}}};
+  end else begin : g_full
+    assign aw_addr_o = {cur_q[63:OB], {OB{1'b0}}};
+  end
+  assign aw_len_o   = 8'(((by + DWM) >> OB) - (cur_q >> OB) - W'(1));
   assign w_valid_o  = act_q && st_q == S_W && (fifo_ok || abort_i);
   assign w_data_o   = cnt_q == '0 ? '0 : DB'(fifo_q) << {lo[OB-1:0] - ba_q[OB-1:0], 3'b000};
   assign w_strb_o   = abort_i ? '0 :
@@ -135,7 +132,7 @@ module bm_store #(
   logic [15:0]      nwr;
   logic             rd_go;
   logic [CW-1:0]    pend;
-  logic [CW-1:0]    popn;
+  logic [OB:0]      popn;     // bytes popped: at most DW (narrow shift amount)
   logic [NWB-1:0]   pushw;
 
   always_comb begin
@@ -149,14 +146,14 @@ module bm_store #(
     nwr   = (rwords_c - rj_c < 16'(NW)) ? rwords_c - rj_c : 16'(NW);
     pend  = rv1_q ? rn1_q : '0;
     rd_go = rd_act_c && !abort_i && (32'(cnt_q) + 32'(pend) + 4 * NW <= CAP);
-    popn  = (whs && !abort_i) ? CW'(nb) : '0;
+    popn  = (whs && !abort_i) ? nb : '0;
     pushw = '0;
     fifo_d = fifo_q >> {popn, 3'b000};
     if (rv1_q) begin
       pushw  = crdata_i[NWB-1:0] & NWB'((257'(1) << {rn1_q, 3'b000}) - 257'(1));
-      fifo_d = fifo_d | (CB'(pushw) << {cnt_q - popn, 3'b000});
+      fifo_d = fifo_d | (CB'(pushw) << {cnt_q - CW'(popn), 3'b000});
     end
-    cnt_d = cnt_q - popn + (rv1_q ? rn1_q : '0);
+    cnt_d = cnt_q - CW'(popn) + (rv1_q ? rn1_q : '0);
   end
 
   assign cre_o    = rd_go;
@@ -192,7 +189,7 @@ module bm_store #(
       // bursts
       if (start_i) begin
         act_q <= !bad; issued_q <= 1'b0; st_q <= S_AW;
-        cur_q <= first_a[63:0]; rs_q <= first_a[63:0]; re_q <= first_a[63:0] + 64'(i_rowb);
+        cur_q <= a0; rs_q <= a0; re_q <= a0 + W'(i_rowb);
         rows_q <= i_rows; stride_q <= i_stride; rowb_q <= i_rowb;
         cnt_q <= '0;
       end else if (act_q) begin
@@ -202,16 +199,16 @@ module bm_store #(
               act_q <= 1'b0;
             end else if (aw_ready_i) begin
               st_q <= S_W;
-              bx_q <= cur_q; by_q <= by; ba_q <= {cur_q[63:OB], {OB{1'b0}}};
+              bx_q <= cur_q; by_q <= by; ba_q <= {cur_q[W-1:OB], {OB{1'b0}}};
               left_q <= 9'(aw_len_o) + 9'd1;
               if (by == re_q) begin
                 rows_q <= rows_q - 12'd1;
                 if (rows_q == 12'd1) begin
                   issued_q <= 1'b1;
                 end else begin
-                  rs_q  <= rs_q + 64'(stride_q);
-                  cur_q <= rs_q + 64'(stride_q);
-                  re_q  <= rs_q + 64'(stride_q) + 64'(rowb_q);
+                  rs_q  <= rs_q + W'(stride_q);
+                  cur_q <= rs_q + W'(stride_q);
+                  re_q  <= rs_q + W'(stride_q) + W'(rowb_q);
                 end
               end else begin
                 cur_q <= by;
@@ -239,5 +236,5 @@ module bm_store #(
   assign busy_o     = act_q;
   assign last_o     = act_q && st_q == S_B && b_valid_i && issued_q && !b_err_i && !abort_i;
   assign err_o      = bad || (act_q && st_q == S_B && b_valid_i && b_err_i);
-  assign err_code_o = bad ? bad_code : bm_isa_pkg::ERR_DRAM;
+  assign err_code_o = bad ? chk_i : bm_isa_pkg::ERR_DRAM;
 endmodule

@@ -22,8 +22,11 @@ module bm_spad #(
 );
   localparam int unsigned OB    = $clog2(LB);
   localparam int unsigned LINES = (BYTES + LB - 1) / LB;
-  localparam int unsigned DEPTH = LINES / 2 + 1;
-  localparam int unsigned IW    = $clog2(DEPTH);
+  // bank 0 holds lines 0, 2, 4, ...; bank 1 lines 1, 3, ... A window that
+  // starts in the last line reaches past the end only with bytes no legal
+  // access uses (ISA range rules), so no extra line is kept for it.
+  localparam int unsigned DEPTH = (LINES + 1) / 2;
+  localparam int unsigned IW    = DEPTH > 1 ? $clog2(DEPTH) : 1;
   localparam int unsigned LW    = AW - OB;  // line-number bits
 
   // ---- write: place the window across line n (low half) and n+1 (high half)

@@ -73,6 +73,10 @@ module bm_top (
   localparam int unsigned CLB  = 1 << $clog2(4 * R > DW ? 4 * R : DW);
   localparam int unsigned NC   = bm_regs_pkg::N_COUNTERS;
   localparam int unsigned SATW = $clog2(R * C + 1);
+  // DMA address bits of the LOAD/STORE burst state (bm_load): 40 on 32-bit
+  // bus presets (iCE40-class boards; device memory must lie below 1 TiB),
+  // 64 otherwise. Registers, legality checks and m_axi_* stay 64-bit.
+  localparam int unsigned DMA_AW = DW <= 4 ? 40 : 64;
 
   logic clk, rst_n;
   assign clk   = ap_clk;
@@ -162,6 +166,24 @@ module bm_top (
       .pop_i(u_start[u]), .head_o(q_head[u*160 +: 160]), .empty_o(q_empty[u]), .full_o(q_full[u]));
   end
 
+  // LOAD/STORE legality, decided at dispatch by one shared checker and queued
+  // beside the instruction (same push/pop as the LOAD and STORE queues)
+  logic [7:0]  f_chk;
+  logic [15:0] q_chk;          // codes at the heads of the LOAD (0) and STORE (1) queues
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [3:0]  chk_flags;      // the main queues' empty/full say the same
+  /* verilator lint_on UNUSEDSIGNAL */
+  bm_dma_check #(.WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
+                 .ACT_BYTES(bm_cfg_pkg::ACT_BYTES), .TAB_BYTES(TABB),
+                 .ACC_BYTES(bm_cfg_pkg::ACC_BYTES)) u_chk (
+    .insn_i(f_insn), .base_i(base), .code_o(f_chk));
+  for (genvar k = 0; k < 2; k++) begin : g_chk
+    bm_fifo #(.W(8), .DEPTH(bm_cfg_pkg::QUEUE_DEPTH)) u_fifo (
+      .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .push_i(q_push[2*k]), .data_i(f_chk),
+      .pop_i(u_start[2*k]), .head_o(q_chk[k*8 +: 8]), .empty_o(chk_flags[2*k]),
+      .full_o(chk_flags[2*k+1]));
+  end
+
   // ---- unit scheduling and tokens
   // tokens: 0 L2C (load -> compute), 1 C2L, 2 C2S, 3 S2C
   logic [31:0] tok_q;          // 4 x 8-bit token counters
@@ -233,10 +255,9 @@ module bm_top (
   logic [SATW-1:0] c_nsat;
   logic        s_wbeat;
 
-  bm_load #(.DW(DW), .WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
-            .ACT_BYTES(bm_cfg_pkg::ACT_BYTES), .TAB_BYTES(TABB)) u_load (
+  bm_load #(.DW(DW), .AW(DMA_AW)) u_load (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
-    .start_i(u_start[0] && !u_nop[0]), .insn_i(q_head[0*160 +: 128]), .base_i(base),
+    .start_i(u_start[0] && !u_nop[0]), .insn_i(q_head[0*160 +: 128]), .chk_i(q_chk[7:0]), .base_i(base),
     .busy_o(l_busy), .last_o(l_last), .err_o(u_err[0]), .err_code_o(u_code[0*8 +: 8]),
     .ar_req_o(l_req), .ar_addr_o(l_addr), .ar_len_o(l_len), .ar_gnt_i(l_gnt),
     .r_valid_i(r_beat && rd_own_q), .r_data_i(m_axi_gmem_rdata), .r_last_i(m_axi_gmem_rlast),
@@ -288,9 +309,9 @@ module bm_top (
     .cre_o(cp_re), .craddr_o(cp_ra), .crdata_i(c_rd[R*32-1:0]), .cwe_o(cp_we),
     .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tab_i(tab));
 
-  bm_store #(.DW(DW), .ACC_BYTES(bm_cfg_pkg::ACC_BYTES)) u_store (
+  bm_store #(.DW(DW), .AW(DMA_AW)) u_store (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
-    .start_i(u_start[2] && !u_nop[2]), .insn_i(q_head[2*160 +: 128]), .base_i(base),
+    .start_i(u_start[2] && !u_nop[2]), .insn_i(q_head[2*160 +: 128]), .chk_i(q_chk[15:8]), .base_i(base),
     .busy_o(s_busy), .last_o(s_last), .err_o(u_err[2]), .err_code_o(u_code[2*8 +: 8]),
     .aw_valid_o(m_axi_gmem_awvalid), .aw_addr_o(m_axi_gmem_awaddr), .aw_len_o(m_axi_gmem_awlen),
     .aw_ready_i(m_axi_gmem_awready), .w_valid_o(m_axi_gmem_wvalid), .w_data_o(m_axi_gmem_wdata),

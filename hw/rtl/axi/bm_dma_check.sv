@@ -1,0 +1,94 @@
+// bm_dma_check: the start-time legality of a LOAD or STORE (docs/isa.md),
+// computed once when the instruction is dispatched and queued with it, so
+// LOAD and STORE share one set of multipliers (one instruction is
+// dispatched per cycle). Codes, in priority order: FIELD (token flags
+// towards a missing neighbour, rows = 0, row_bytes = 0, STORE row_bytes not
+// a multiple of 4), SP_RANGE (LOAD: sp_addr + rows*row_bytes > scratchpad
+// size; STORE: last ACC word >= ACC words), DRAM (last byte beyond 2^64);
+// ERR_NONE for any other opcode. The arguments (base_i) are constant during
+// a run, so the code equals the one computed at the unit's start cycle.
+// Combinational (latency 0), no handshake.
+module bm_dma_check #(
+  parameter int unsigned WGT_BYTES = 65536, META_BYTES = 8192,
+  parameter int unsigned ACT_BYTES = 131072, TAB_BYTES = 256, ACC_BYTES = 16384
+) (
+  input  logic [127:0]    insn_i,
+  input  logic [4*64-1:0] base_i,
+  output logic [7:0]      code_o
+);
+  localparam int unsigned ACC_WORDS = ACC_BYTES / 4;
+
+  logic        is_ld, is_st;
+  logic [1:0]  i_base;
+  logic [11:0] i_rows;
+  logic [15:0] i_rowb;
+  logic [31:0] i_off;
+  logic [23:0] i_stride;
+  logic [1:0]  l_sp;
+  logic [21:0] l_spa;
+  logic [15:0] s_spa;
+  logic [11:0] s_sps;
+
+  always_comb begin
+    is_ld = insn_i[3:0] == bm_isa_pkg::OP_LOAD;
+    is_st = insn_i[3:0] == bm_isa_pkg::OP_STORE;
+    l_sp  = insn_i[bm_isa_pkg::LOAD_SP_LSB +: 2];
+    l_spa = insn_i[bm_isa_pkg::LOAD_SP_ADDR_LSB +: 22];
+    s_spa = insn_i[bm_isa_pkg::STORE_SP_ADDR_LSB +: 16];
+    s_sps = insn_i[bm_isa_pkg::STORE_SP_STRIDE_LSB +: 12];
+    if (is_st) begin
+      i_base   = insn_i[bm_isa_pkg::STORE_BASE_LSB +: 2];
+      i_rows   = insn_i[bm_isa_pkg::STORE_ROWS_LSB +: 12];
+      i_rowb   = insn_i[bm_isa_pkg::STORE_ROW_BYTES_LSB +: 16];
+      i_off    = insn_i[bm_isa_pkg::STORE_DRAM_OFF_LSB +: 32];
+      i_stride = insn_i[bm_isa_pkg::STORE_DRAM_STRIDE_LSB +: 24];
+    end else begin
+      i_base   = insn_i[bm_isa_pkg::LOAD_BASE_LSB +: 2];
+      i_rows   = insn_i[bm_isa_pkg::LOAD_ROWS_LSB +: 12];
+      i_rowb   = insn_i[bm_isa_pkg::LOAD_ROW_BYTES_LSB +: 16];
+      i_off    = insn_i[bm_isa_pkg::LOAD_DRAM_OFF_LSB +: 32];
+      i_stride = insn_i[bm_isa_pkg::LOAD_DRAM_STRIDE_LSB +: 24];
+    end
+  end
+
+  // shared arithmetic: DRAM extent (both), scratchpad extent (LOAD: rows *
+  // row_bytes, STORE: (rows - 1) * sp_stride)
+  logic [63:0] i_b;
+  logic [64:0] first_a;
+  logic [35:0] rs_prod;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [64:0] last_a;   // only its carry (bit 64: beyond 2^64) matters
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [11:0] m_a;
+  logic [15:0] m_b;
+  logic [27:0] m_p;
+  logic [31:0] spsize, spend, lastw;
+  logic        fld;
+
+  always_comb begin
+    i_b     = base_i[i_base*64 +: 64];
+    first_a = 65'(i_b) + 65'(i_off);
+    rs_prod = (36'(i_rows) - 36'd1) * 36'(i_stride);
+    last_a  = first_a + 65'(rs_prod) + 65'(i_rowb) - 65'd1;
+    m_a     = is_st ? i_rows - 12'd1 : i_rows;
+    m_b     = is_st ? 16'(s_sps) : i_rowb;
+    m_p     = 28'(m_a) * 28'(m_b);
+    case (l_sp)
+      2'd0: spsize = WGT_BYTES;
+      2'd1: spsize = META_BYTES;
+      2'd2: spsize = ACT_BYTES;
+      default: spsize = TAB_BYTES;
+    endcase
+    spend = 32'(l_spa) + 32'(m_p);
+    lastw = 32'(s_spa) + 32'(m_p) + 32'(i_rowb[15:2]) - 32'd1;
+    fld   = i_rows == '0 || i_rowb == '0 ||
+            (is_st ? (insn_i[bm_isa_pkg::F_POP_NEXT_LSB] || insn_i[bm_isa_pkg::F_PUSH_NEXT_LSB] ||
+                      i_rowb[1:0] != 2'b00)
+                   : (insn_i[bm_isa_pkg::F_POP_PREV_LSB] || insn_i[bm_isa_pkg::F_PUSH_PREV_LSB]));
+    if (!is_ld && !is_st) code_o = bm_isa_pkg::ERR_NONE;
+    else if (fld) code_o = bm_isa_pkg::ERR_FIELD;
+    else if (is_st ? lastw >= ACC_WORDS : spend > spsize) code_o = bm_isa_pkg::ERR_SP_RANGE;
+    else if (last_a[64]) code_o = bm_isa_pkg::ERR_DRAM;
+    else code_o = bm_isa_pkg::ERR_NONE;
+  end
+endmodule
