@@ -3,8 +3,11 @@
 // Stage-1 inputs (one cycle after a term was issued): the step's lane slots,
 // the term index, the group's META entries (selector), the two ACT words.
 // Stage-2 inputs: dq_i and the group's scale/aux per row. Per-row decode:
-// the selector picks a 2^TB-entry sub-table of TAB for term t, then every
-// lane decodes its code with bm_term_decode.
+// bm_tab delivers (registered, stage 1) the sub-tables of the 4 selectors
+// for term t; the row's selector picks one, then every lane decodes its code
+// with bm_term_decode. Group partial sums are GPW bits, activation sums ASW
+// bits: the exact bounds for GROUP_MAX weights of |value| <= MT*128 and
+// activations |x| <= 128 (so they never wrap; see docs/rtl.md).
 module bm_array #(
   parameter int unsigned R    = 8,
   parameter int unsigned C    = 8,
@@ -13,7 +16,8 @@ module bm_array #(
   parameter int unsigned MT   = 4,
   parameter int unsigned TB   = 4,
   parameter int unsigned TW   = 2,
-  parameter int unsigned TABB = 256  // TAB bytes = 4 * 2^TB * MT
+  parameter int unsigned GPW  = 30,  // group partial-sum bits
+  parameter int unsigned ASW  = 20   // group activation-sum bits
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -25,7 +29,7 @@ module bm_array #(
   input  logic                 sel_i,
   input  logic                 zp_i,
   input  logic [3:0]           abits_i,
-  input  logic [TABB*8-1:0]    tab_i,
+  input  logic [4*(1<<TB)*5-1:0] sub_i,  // bm_tab: 4 selectors' sub-tables of term t_i
   // stage 1
   input  logic                 v_i,
   input  logic                 first_i,
@@ -47,36 +51,27 @@ module bm_array #(
 );
   localparam int unsigned NQ = 1 << TB;
 
-  // activations: sign-extend from bit a-1, regroup per column (2L bytes)
+  // activations: sign-extend from bit a-1, regroup per column (2L bytes).
+  // One continuous assignment per byte (not one loop over the window): the
+  // window is an expensive expression of the scratchpad read and must stay a
+  // single net for Verilator.
   logic [2*C*L*8-1:0] axt;
-  logic [2*C*L*8-1:0] av;
-  always_comb begin
-    for (int i = 0; i < 2 * C * L; i++) begin
-      av[i*8 +: 8] = act_i[i*8 +: 8] << (4'd8 - abits_i);
-      axt[i*8 +: 8] = 8'($signed(av[i*8 +: 8]) >>> (4'd8 - abits_i));
-    end
+  logic [3:0]         ash;
+  assign ash = 4'd8 - abits_i;
+  for (genvar i = 0; i < 2 * C * L; i++) begin : g_act
+    assign axt[i*8 +: 8] = 8'($signed(act_i[i*8 +: 8] << ash) >>> ash);
   end
 
   logic [R*C-1:0] sat;
 
   for (genvar r = 0; r < R; r++) begin : g_row
     logic [1:0]         s;
-    logic [NQ*8-1:0]    sub;
+    logic [NQ*5-1:0]    sub;
     logic [L-1:0]       nz, neg;
     logic [L*3-1:0]     sh;
 
     assign s = sel_i ? sel1_i[r*2 +: 2] : 2'd0;
-    // sub-table of (selector s, term t): explicit mux over the 4*MT choices
-    always_comb begin
-      sub = '0;
-      for (int si = 0; si < 4; si++) begin
-        for (int ti = 0; ti < MT; ti++) begin
-          if (s == 2'(si) && t_i == TW'(ti)) begin
-            for (int q = 0; q < NQ; q++) sub[q*8 +: 8] = tab_i[(((si << TB) | q) * MT + ti) * 8 +: 8];
-          end
-        end
-      end
-    end
+    assign sub = sub_i[32'(s) * NQ * 5 +: NQ * 5];
 
     for (genvar l = 0; l < L; l++) begin : g_lane
       bm_term_decode #(.MAXB(MAXB), .TB(TB), .MT(MT), .TW(TW)) u_dec (
@@ -87,7 +82,7 @@ module bm_array #(
     for (genvar c = 0; c < C; c++) begin : g_col
       logic [2*L*8-1:0] a2;
       assign a2 = {axt[(C*L + c*L)*8 +: L*8], axt[(c*L)*8 +: L*8]};
-      bm_pe #(.L(L)) u_pe (
+      bm_pe #(.L(L), .GPW(GPW), .ASW(ASW)) u_pe (
         .clk_i, .rst_ni, .v_i, .first_i, .t0_i, .sparse_i,
         .nz_i(nz), .neg_i(neg), .sh_i(sh), .idx_i(idx_i[r*L*2 +: L*2]), .act_i(a2),
         .dq_i, .zp_i, .scale_i(meta2_i[r*16 +: 8]), .aux_i(meta2_i[r*16 + 8 +: 8]),

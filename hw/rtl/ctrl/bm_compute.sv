@@ -14,7 +14,8 @@ module bm_compute #(
   parameter int unsigned WGT_BYTES = 65536, META_BYTES = 8192,
   parameter int unsigned ACT_BYTES = 131072, ACC_BYTES = 16384,
   parameter int unsigned WLB = 64, MLB = 16, CLB = 32,
-  parameter int unsigned TABB = 256
+  parameter int unsigned TW = 2,                // term index bits
+  parameter int unsigned GPW = 30, ASW = 20     // PE group / activation sum bits
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -44,9 +45,11 @@ module bm_compute #(
   output logic [31:0]       cwaddr_o,
   output logic [CLB*8-1:0]  cwdata_o,
   output logic [CLB-1:0]    cwmask_o,
-  input  logic [TABB*8-1:0] tab_i
+  // decode table (bm_tab): read of term t at stage 0, sub-tables at stage 1
+  output logic              tre_o,
+  output logic [TW-1:0]     tt_o,
+  input  logic [4*(1<<TB)*5-1:0] tsub_i
 );
-  localparam int unsigned TW  = $clog2(MT) > 0 ? $clog2(MT) : 1;
   localparam int unsigned CL  = C * L;                 // ACT word bytes
   localparam int unsigned ACT_WORDS = ACT_BYTES / CL;
   localparam int unsigned ACC_WORDS = ACC_BYTES / 4;
@@ -257,6 +260,8 @@ module bm_compute #(
   assign araddr_o = ay_c;
   assign cre_o    = act_c && ph_c == PH_LD;
   assign craddr_o = colw << 2;
+  assign tre_o    = term;
+  assign tt_o     = TW'(t_c);
 
   // ---- stage 1 / 2 pipeline
   logic          v1_q, first1_q, t01_q, glast1_q, dq2_q, ld1_q;
@@ -302,9 +307,10 @@ module bm_compute #(
     for (int r = 0; r < R; r++) sel1[r*2 +: 2] = mrdata_i[r*16 + 8 +: 2];
   end
 
-  bm_array #(.R(R), .C(C), .L(L), .MAXB(MAXB), .MT(MT), .TB(TB), .TW(TW), .TABB(TABB)) u_array (
+  bm_array #(.R(R), .C(C), .L(L), .MAXB(MAXB), .MT(MT), .TB(TB), .TW(TW), .GPW(GPW),
+             .ASW(ASW)) u_array (
     .clk_i, .rst_ni, .bits_i(bits_q), .dmode_i(dmode_q), .offset_i(offset_q),
-    .sparse_i(sparse_q), .sel_i(sel_q), .zp_i(zp_q), .abits_i(abits_q), .tab_i,
+    .sparse_i(sparse_q), .sel_i(sel_q), .zp_i(zp_q), .abits_i(abits_q), .sub_i(tsub_i),
     .v_i(v1_q), .first_i(first1_q), .t0_i(t01_q), .t_i(t1_q), .code_i(code), .idx_i(idx),
     .sel1_i(sel1), .act_i(ardata_i),
     .dq_i(dq2_q), .meta2_i(meta2_q), .clr_i(clr_a), .ld_i(ldv),

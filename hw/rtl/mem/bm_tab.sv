@@ -1,44 +1,80 @@
-// bm_tab: the decode-table scratchpad (4 selectors x 2^TABLE_BITS codes x
-// MAX_TERMS term bytes) in flip-flops, because every PE row reads its own
-// sub-table every cycle. Written by LOAD: up to DW bytes at any byte address
-// (latency 1): the bytes are rotated into two DW-aligned chunks, which are
-// written with byte enables. The whole table is visible on tab_o.
+// bm_tab: the decode-table scratchpad (4 selectors x 2^TB codes x MT terms).
+// TAB byte i = ((s << TB) | q) * MT + t holds term t of code q of selector s;
+// only its 5 meaningful bits are stored (bit 7 nonzero, bit 6 negative,
+// bits 2:0 shift -> entry bits 4, 3, 2:0), grouped by term so that one read
+// returns the sub-tables of all 4 selectors for one term.
+// Write (LOAD): up to DW bytes at any byte address, byte k of wdata_i lands at
+// waddr_i + k (committed at the clock edge). The DW bytes are rotated once by
+// the address offset; stored byte i then takes rotated byte i % DW, enabled
+// when its address lies in the written window and its mask bit is set.
+// Read: registered, latency 1. re_i / t_i in cycle s (the term is issued,
+// stage 0) -> sub_o in cycle s+1 (stage 1) holds entries (s, q) of term t_i at
+// bits [(s*2^TB + q)*5 +: 5]; sub_o holds its value while re_i is low.
+// A write and a read of the same cycle: the read returns the old contents
+// (a LOAD racing a COMPUTE is undefined by the ISA).
 module bm_tab #(
-  parameter int unsigned BYTES = 256,  // multiple of DW
-  parameter int unsigned DW    = 16
+  parameter int unsigned TB = 4,    // table index bits
+  parameter int unsigned MT = 4,    // max terms
+  parameter int unsigned TW = 2,    // term index bits
+  parameter int unsigned DW = 16    // write bytes per cycle (power of two)
 ) (
-  input  logic             clk_i,
-  input  logic             rst_ni,
-  input  logic             we_i,
-  input  logic [31:0]      waddr_i,
-  input  logic [DW*8-1:0]  wdata_i,
-  input  logic [DW-1:0]    wmask_i,
-  output logic [BYTES*8-1:0] tab_o
+  input  logic                        clk_i,
+  input  logic                        rst_ni,
+  input  logic                        we_i,
+  input  logic [31:0]                 waddr_i,
+  input  logic [DW*8-1:0]             wdata_i,
+  input  logic [DW-1:0]               wmask_i,
+  input  logic                        re_i,
+  input  logic [TW-1:0]               t_i,
+  output logic [4*(1<<TB)*5-1:0]      sub_o
 );
-  localparam int unsigned OB = $clog2(DW);
-  localparam int unsigned NCH = BYTES / DW;
+  localparam int unsigned NE    = 4 * (1 << TB);  // entries per term
+  localparam int unsigned SW    = NE * 5;         // bits per term
+  localparam int unsigned BYTES = NE * MT;
+  localparam int unsigned OB    = $clog2(DW);
+  localparam int unsigned NCH   = BYTES / DW;     // DW-byte chunks
 
-  logic [BYTES*8-1:0] tab_q;
-  logic [2*DW*8-1:0]  img;
-  logic [2*DW-1:0]    imask;
-  logic [31:0]        chunk;
+  logic [MT*SW-1:0]  tab_q;   // term t at [t*SW +: SW], entry e at [e*5 +: 5]
+  logic [SW-1:0]     sub_q;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [2*DW*8-1:0] img2;    // lower half: shifted-out copy
+  logic [DW*8-1:0]   rot;     // rot byte b = wdata byte (b - offset) mod DW; bits 5:3 unused
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [2*DW-1:0]   imask2;
+  logic [DW-1:0]     rmask, rhi;  // rotated mask; byte b belongs to chunk+1
+  logic [31:0]       chunk;
+  logic [NCH:0]      csel;        // csel[k]: chunk == k
 
-  assign img   = {{(DW*8){1'b0}}, wdata_i} << {waddr_i[OB-1:0], 3'b000};
-  assign imask = {{DW{1'b0}}, wmask_i} << waddr_i[OB-1:0];
-  assign chunk = waddr_i >> OB;
+  // {wdata, wdata} << offset: the upper DW bytes are wdata rotated by the
+  // offset; byte b >= offset lands in `chunk`, b < offset in `chunk + 1`.
+  always_comb begin
+    img2   = {wdata_i, wdata_i} << {waddr_i[OB-1:0], 3'b000};
+    rot    = img2[2*DW*8-1:DW*8];
+    imask2 = {{DW{1'b0}}, wmask_i} << waddr_i[OB-1:0];
+    rmask  = imask2[2*DW-1:DW] | imask2[DW-1:0];
+    rhi    = imask2[2*DW-1:DW];
+    chunk  = waddr_i >> OB;
+    for (int k = 0; k <= NCH; k++) csel[k] = chunk == 32'(k);
+  end
 
-  for (genvar k = 0; k < NCH; k++) begin : g_chunk
-    for (genvar b = 0; b < DW; b++) begin : g_byte
-      always_ff @(posedge clk_i or negedge rst_ni) begin
-        if (!rst_ni) begin
-          tab_q[(k*DW + b)*8 +: 8] <= '0;
-        end else if (we_i) begin
-          if (chunk == k && imask[b]) tab_q[(k*DW + b)*8 +: 8] <= img[b*8 +: 8];
-          else if (chunk + 1 == k && imask[DW + b]) tab_q[(k*DW + b)*8 +: 8] <= img[(DW + b)*8 +: 8];
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      tab_q <= '0;
+    end else if (we_i) begin
+      for (int i = 0; i < BYTES; i++) begin
+        if (rmask[i % DW] && (rhi[i % DW] ? (i >= DW && csel[(i / DW + NCH) % (NCH + 1)])
+                                          : csel[i / DW])) begin
+          tab_q[((i % MT) * NE + i / MT) * 5 +: 5] <=
+            {rot[(i % DW)*8 + 7], rot[(i % DW)*8 + 6], rot[(i % DW)*8 +: 3]};
         end
       end
     end
   end
 
-  assign tab_o = tab_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) sub_q <= '0;
+    else if (re_i) sub_q <= tab_q[32'(t_i) * SW +: SW];
+  end
+
+  assign sub_o = sub_q;
 endmodule

@@ -6,10 +6,13 @@
 // after the group's last term entered gp) starts the dequantization
 // (bm_dequant, 2 more cycles) into the int32 accumulator acc_o.
 // Latency: term in -> gp 1 cycle; dq_i -> acc_o 2 cycles.
+// Widths: one lane's term is x << sh with |x| <= 128, sh <= 7 (16 bits
+// signed); gp is GPW bits and the activation sum ASW bits, the exact bounds
+// of a group (docs/rtl.md), so neither ever wraps.
 module bm_pe #(
   parameter int unsigned L   = 4,
-  parameter int unsigned GPW = 32,
-  parameter int unsigned ASW = 24
+  parameter int unsigned GPW = 30,
+  parameter int unsigned ASW = 20
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
@@ -32,31 +35,35 @@ module bm_pe #(
   output logic [31:0]     acc_o,
   output logic            sat_o
 );
-  logic signed [GPW-1:0] gp_q, gp_d, tsum;
+  localparam int unsigned TSW = 17 + $clog2(L + 1);  // sum of L 16-bit terms
+  logic signed [GPW-1:0] gp_q, gp_d;
+  logic signed [TSW-1:0] tsum;
   logic signed [ASW-1:0] as_q, as_d, xsum;
   logic [L*8-1:0]        x;
-  logic [L*16-1:0]       mag;
-  logic signed [GPW-1:0] mge;
+  logic signed [TSW-1:0] xl, ml;
 
   for (genvar l = 0; l < L; l++) begin : g_lane
     bm_sparse_mux #(.L(L), .LI(l)) u_mux (
       .act_i, .sparse_i, .idx_i(idx_i[l*2 +: 2]), .x_o(x[l*8 +: 8]));
   end
 
+  // term sum: lane l adds +-(x << sh) when its term is nonzero, written as
+  // an adder with inverted input and carry-in (no data-dependent branches)
   always_comb begin
     tsum = '0;
     xsum = '0;
-    mge  = '0;
-    for (int l = 0; l < L; l++) begin
-      mag[l*16 +: 16] = 16'($signed(x[l*8 +: 8])) <<< sh_i[l*3 +: 3];
-      mge = GPW'($signed(mag[l*16 +: 16]));
-      if (nz_i[l]) tsum = tsum + (neg_i[l] ? -mge : mge);
-      xsum = xsum + ASW'($signed(x[l*8 +: 8]));
-    end
+    xl   = '0;
+    ml   = '0;
     gp_d = gp_q;
     as_d = as_q;
     if (v_i) begin
-      gp_d = (first_i ? '0 : gp_q) + tsum;
+      for (int l = 0; l < L; l++) begin
+        xl = TSW'($signed(x[l*8 +: 8])) & {TSW{nz_i[l]}};
+        ml = (xl <<< sh_i[l*3 +: 3]) ^ {TSW{neg_i[l]}};
+        tsum = tsum + ml + TSW'(neg_i[l]);
+        xsum = xsum + ASW'($signed(x[l*8 +: 8]));
+      end
+      gp_d = (first_i ? '0 : gp_q) + GPW'(tsum);
       as_d = (first_i ? '0 : as_q) + (t0_i ? xsum : '0);
     end
   end

@@ -276,7 +276,13 @@ module bm_top (
   /* verilator lint_on UNUSEDSIGNAL */
   logic [CLB*8-1:0]  cp_wd;
   logic [CLB-1:0]    cp_wm;
-  logic [TABB*8-1:0] tab;
+  // decode table: written by LOAD, read by COMPUTE (term t at stage 0)
+  localparam int unsigned TW  = $clog2(MT) > 0 ? $clog2(MT) : 1;
+  localparam int unsigned GPW = $clog2(bm_isa_pkg::GROUP_MAX) + $clog2(MT) + 16;  // |gp| <= GROUP_MAX*128*MT*128
+  localparam int unsigned ASW = $clog2(bm_isa_pkg::GROUP_MAX) + 8;                // |asum| <= GROUP_MAX*128
+  logic              t_re;
+  logic [TW-1:0]     t_t;
+  logic [4*(1<<TB)*5-1:0] t_sub;
 
   bm_spad #(.LB(WLB), .BYTES(bm_cfg_pkg::WGT_BYTES), .AW(32), .NRD(1)) u_wgt (
     .clk_i(clk), .we_i(l_we && l_sel == bm_isa_pkg::SP_WGT), .waddr_i(l_waddr),
@@ -293,21 +299,23 @@ module bm_top (
   bm_spad #(.LB(CLB), .BYTES(bm_cfg_pkg::ACC_BYTES), .AW(32), .NRD(2)) u_acc (
     .clk_i(clk), .we_i(cp_we), .waddr_i(cp_wa), .wdata_i(cp_wd), .wmask_i(cp_wm),
     .re_i({st_re, cp_re}), .raddr_i({st_ra, cp_ra}), .rdata_o(c_rd));
-  bm_tab #(.BYTES(TABB), .DW(DW)) u_tab (
+  bm_tab #(.TB(TB), .MT(MT), .TW(TW), .DW(DW)) u_tab (
     .clk_i(clk), .rst_ni(rst_n), .we_i(l_we && l_sel == bm_isa_pkg::SP_TAB),
-    .waddr_i(l_waddr), .wdata_i(l_wdata), .wmask_i(l_wmask), .tab_o(tab));
+    .waddr_i(l_waddr), .wdata_i(l_wdata), .wmask_i(l_wmask), .re_i(t_re), .t_i(t_t),
+    .sub_o(t_sub));
 
   bm_compute #(.R(R), .C(C), .L(L), .MAXB(MAXB), .MT(MT), .TB(TB),
                .WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
                .ACT_BYTES(bm_cfg_pkg::ACT_BYTES), .ACC_BYTES(bm_cfg_pkg::ACC_BYTES),
-               .WLB(WLB), .MLB(MLB), .CLB(CLB), .TABB(TABB)) u_compute (
+               .WLB(WLB), .MLB(MLB), .CLB(CLB), .TW(TW), .GPW(GPW), .ASW(ASW)) u_compute (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr || stop), .start_i(u_start[1] && !u_nop[1]),
     .insn_i(q_head[1*160 +: 128]), .busy_o(c_busy), .last_o(c_last), .err_o(u_err[1]),
     .err_code_o(u_code[1*8 +: 8]), .step_o(c_step), .nsat_o(c_nsat),
     .wre_o(w_re), .wraddr_o(w_ra), .wrdata_i(w_rd), .mre_o(m_re), .mraddr_o(m_ra),
     .mrdata_i(m_rd), .are_o(a_re), .araddr_o(a_ra), .ardata_i(a_rd[2*C*L*8-1:0]),
     .cre_o(cp_re), .craddr_o(cp_ra), .crdata_i(c_rd[R*32-1:0]), .cwe_o(cp_we),
-    .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tab_i(tab));
+    .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tre_o(t_re), .tt_o(t_t),
+    .tsub_i(t_sub));
 
   bm_store #(.DW(DW), .AW(DMA_AW)) u_store (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),

@@ -2,8 +2,8 @@
 // b = 1..8, both code formats (two's complement, offset-binary) and every
 // code, each term matches the radix-4 Booth digit and the terms sum to the
 // code's value. Table mode: for every selector (4) x code (16) x term (4) of a
-// random decode table, the decoded (nonzero, negative, shift) is the table
-// byte's. Prints "tb_term_decode: N passed, N failed".
+// random decode table (bytes, packed into 5-bit entries as bm_tab stores
+// them), the decoded (nonzero, negative, shift) is the table byte's. Prints "tb_term_decode: N passed, N failed".
 #include <cstdio>
 #include <cstdlib>
 
@@ -50,8 +50,16 @@ int main(int argc, char **argv) {
             for (int t = 0; t < 4; t++) tab[s][q][t] = (unsigned char)rand();
     for (int s = 0; s < 4; s++) {
         for (int t = 0; t < 4; t++) {
-            for (int q = 0; q < 16; q++) d.row_tab_i[q / 4] = 0;
-            for (int q = 0; q < 16; q++) d.row_tab_i[q / 4] |= (unsigned)tab[s][q][t] << (8 * (q % 4));
+            // 16 entries of 5 bits (bm_tab's format: nonzero, negative, shift)
+            unsigned long long packed[2] = {0, 0};
+            for (int q = 0; q < 16; q++) {
+                unsigned long long e = ((tab[s][q][t] >> 3) & 0x18) | (tab[s][q][t] & 7);
+                int bit = 5 * q;
+                packed[bit / 64] |= e << (bit % 64);
+                if (bit % 64 > 59) packed[1] |= e >> (64 - bit % 64);
+            }
+            d.row_tab_i[0] = (uint32_t)packed[0]; d.row_tab_i[1] = (uint32_t)(packed[0] >> 32);
+            d.row_tab_i[2] = (uint32_t)packed[1];
             for (int b = 1; b <= 4; b++) {
                 for (int q = 0; q < (1 << b); q++) {
                     d.code_i = q; d.bits_i = b; d.t_i = t; d.dmode_i = 0; d.offset_i = 0;
