@@ -59,7 +59,10 @@ static int run(const bm_preset *p, bm_sim *s, const wl *w, FILE *csv) {
     const uint32_t awords = ks * (w->sparse ? 2 : 1);
     for (uint32_t c = 0; c < nt / G; c++) {
         uint32_t b = c & 1;
-        in = I(BM_OP_LOAD); in.sp = BM_SP_WGT; in.base = 0; in.rows = 1; in.row_bytes = G * tileb;
+        /* one row when it fits the 16-bit row_bytes field, else one row per tile */
+        int split = G * tileb > 0xFFFFu;
+        in = I(BM_OP_LOAD); in.sp = BM_SP_WGT; in.base = 0; in.rows = split ? G : 1;
+        in.row_bytes = split ? tileb : G * tileb; in.dram_stride = split ? tileb : 0;
         in.sp_addr = b * (p->wgt_bytes / 2); in.dram_off = c * G * tileb; in.pop_next = c >= 2; emit(in);
         in = I(BM_OP_LOAD); in.sp = BM_SP_META; in.base = 1; in.rows = 1; in.row_bytes = G * ng * R * 2;
         in.sp_addr = b * (p->meta_bytes / 2); in.dram_off = 0x800; in.push_next = 1; emit(in);
