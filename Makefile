@@ -153,10 +153,13 @@ TEST_EXTRA += test-cli
 # ---- the whole suite (last: every fragment has added to TEST_EXTRA) --------
 # Suites run one after another even when one fails (-k semantics per suite),
 # then the summary line is printed and the exit status reflects every suite.
+# The sweep-test synthesis cache is warmed in the background meanwhile.
 test: check-gen
 	@rm -f $(BUILD)/test-logs/summary.txt; st=0; \
 	mkdir -p $(BUILD)/test-logs; \
+	bash bench/sweep/prefetch_synth.sh $(BUILD) & pf=$$!; \
 	for t in test-unit $(TEST_EXTRA); do \
 	  $(MAKE) -j$(JOBS) --no-print-directory $$t || { st=1; echo "$$t (make target): 0 passed, 1 failed" >> $(BUILD)/test-logs/summary.txt; }; \
 	done; \
+	wait $$pf; \
 	bash tests/summary.sh $(BUILD) && exit $$st
