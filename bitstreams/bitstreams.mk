@@ -101,7 +101,7 @@ lint-ice40: | $(DEPS_OK)
 ICE40_VFLAGS := -GCLK_HZ=$(ICE40_CLK_HZ) -GBAUD=$(ICE40_BAUD)
 $(ICE40_SIM)/obj/Vbm_ice40_top__ALL.a: $(ICE40_ALL) bitstreams/bitstreams.mk | $(DEPS_OK)
 	@rm -rf $(@D) && mkdir -p $(@D)
-	$(VERILATOR) --cc --build --build-jobs $(VL_JOBS) -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O2 \
+	$(VERILATOR) --cc --build -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O2 \
 	  --trace-fst -Wno-fatal -Wno-lint -Wno-style --top-module bm_ice40_top $(ICE40_VFLAGS) \
 	  --Mdir $(@D) $(ICE40_ALL) > $(ICE40_SIM)/verilate.log 2>&1 || { tail -30 $(ICE40_SIM)/verilate.log; exit 1; }
 	$(MAKE) -s -C $(@D) -f Vbm_ice40_top.mk verilated.o verilated_threads.o verilated_fst_c.o \

@@ -10,9 +10,6 @@ RTL_PKGS    := hw/rtl/gen/bm_isa_pkg.sv hw/rtl/gen/bm_regs_pkg.sv
 RTL_SRCS    := $(sort $(wildcard hw/rtl/pe/bm_*.sv hw/rtl/array/bm_*.sv hw/rtl/mem/bm_*.sv \
                  hw/rtl/ctrl/bm_*.sv hw/rtl/axi/bm_*.sv hw/rtl/top/bm_*.sv))
 VERILATOR   ?= verilator
-# C++ compile jobs inside one Verilator build: a model built alone (or the
-# last of a batch) would otherwise leave the second core idle.
-VL_JOBS     ?= 2
 YOSYS       ?= yosys
 VL_INC      := /usr/share/verilator/include
 SIM_CXXFLAGS := -O2 -fPIC -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd -Ihw/sim
@@ -28,7 +25,7 @@ sim-all: $(foreach p,$(SIM_PRESETS),$(BUILD)/sim/$(p)/libbmsim.so)
 $(BUILD)/sim/%/libbmsim.so: $(RTL_PKGS) hw/rtl/gen/presets/%.sv $(RTL_SRCS) hw/sim/bm_sim.cpp \
                             hw/sim/bm_sim_api.h
 	@rm -rf $(BUILD)/sim/$*/obj && mkdir -p $(BUILD)/sim/$*/obj
-	$(VERILATOR) --cc --build --build-jobs $(VL_JOBS) -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O3 \
+	$(VERILATOR) --cc --build -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O3 \
 	  --trace-fst -CFLAGS -fPIC -Wno-fatal -Wno-lint -Wno-style --top-module bm_top \
 	  --Mdir $(BUILD)/sim/$*/obj $(RTL_PKGS) hw/rtl/gen/presets/$*.sv $(RTL_SRCS) > $(BUILD)/sim/$*/verilate.log 2>&1 \
 	  || { tail -30 $(BUILD)/sim/$*/verilate.log; exit 1; }
