@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Synthesis of one array configuration for `bitmill sweep` (docs/sweeps.md).
 
-  sweep_synth.py --cache DIR --params rows=R,cols=C,lanes=L,...  [--timeout S] [--mode auto|xcup]
+  sweep_synth.py --cache DIR (--params rows=R,cols=C,lanes=L,... | --preset NAME)
+                 [--timeout S] [--mode auto|xcup]
 
 --params gives every hardware and run key of a preset (scripts/gen.py
-HW_KEYS + RUN_KEYS). The script writes the SystemVerilog package
+HW_KEYS + RUN_KEYS); --preset NAME reads them from spec/presets/NAME.json
+(the same cache entry as the equal --params). The script writes the SystemVerilog package
 `bm_cfg_pkg` for them (gen.py's generator, so a preset's parameters give the
 text of hw/rtl/gen/presets/<preset>.sv) into the cache entry -- never into
 the repository -- and runs
@@ -171,14 +173,22 @@ def synthesize(d, p, timeout, mode, tools):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", required=True)
-    ap.add_argument("--params", required=True)
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--params", help="k=v,... of every hardware and run key")
+    src.add_argument("--preset", help="name of a preset in spec/presets (same parameters, same cache entry)")
     ap.add_argument("--timeout", type=int, default=1800)
     ap.add_argument("--mode", choices=["auto", "xcup"], default="auto")
     a = ap.parse_args()
     p = {}
-    for kv in a.params.split(","):
-        k, v = kv.split("=")
-        p[k] = int(v)
+    if a.preset:
+        pj = os.path.join(ROOT, "spec/presets", a.preset + ".json")
+        if not os.path.exists(pj):
+            sys.exit(f"sweep_synth: no preset {a.preset} ({pj})")
+        p = {k: v for k, v in json.load(open(pj)).items() if k in gen.HW_KEYS + gen.RUN_KEYS}
+    else:
+        for kv in a.params.split(","):
+            k, v = kv.split("=")
+            p[k] = int(v)
     missing = [k for k in gen.HW_KEYS + gen.RUN_KEYS if k not in p]
     if missing:
         sys.exit("sweep_synth: missing parameters " + " ".join(missing))

@@ -7,6 +7,7 @@
  * N reduced to keep the test fast). Where a Verilator model is built
  * (default, odd: `make test-unit` builds them), each policy's program also
  * runs on sim:// and must match ref:// in outputs and every counter. */
+#include "bm_lower_ref.h"
 #include "bm_test.h"
 #include "bitmill.h"
 #include "bm_engine.h"
@@ -14,34 +15,6 @@
 #include "sched/bm_sched.h"
 
 #define BASE 0x400000000ull
-
-static uint64_t rng;
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
-    return (uint32_t)(rng >> 11);
-}
-static float frand(void) { return ((float)(rnd() % 20001) - 10000.f) / 10000.f; }
-
-/* acc[m][n] exactly as docs/isa.md defines it, from the quantizer output. */
-static int64_t expect_acc(const bm_qweight *q, const int8_t *x, int m, int n)
-{
-    int64_t acc = 0;
-    for (int g = 0; g < q->ngroups; g++) {
-        int64_t gp = 0;
-        int sel = q->sel[(size_t)n * q->ngroups + g], z = q->zero[(size_t)n * q->ngroups + g];
-        for (int k = g * q->group; k < (g + 1) * q->group && k < q->K; k++) {
-            if (q->keep && !q->keep[(size_t)n * q->K + k])
-                continue;
-            int v = bm_q_value(q->conf.dtype, q->conf.bits, sel, q->code[(size_t)n * q->K + k]);
-            gp += (int64_t)x[(size_t)m * q->K + k] * (v - z);
-        }
-        acc += (int64_t)q->scode[(size_t)n * q->ngroups + g] * gp;
-        if (acc > INT32_MAX) acc = INT32_MAX;
-        if (acc < INT32_MIN) acc = INT32_MIN;
-    }
-    return acc;
-}
 
 typedef struct lay {
     bm_qweight q;
@@ -160,6 +133,8 @@ static int dev_run(const char *uri, const bm_preset *p, const lay *l, const bm_p
     uint64_t aw, aa, ao, ai;
     uint64_t ob = (uint64_t)M * l->N * 4;
     int rc = bm_dev_open(uri, &o, &d, &err);
+    /* a model built for an older version of the preset is refused by name */
+    if (!rc) rc = bm_dev_check(d, BM_ISA_HASH, p->hash, &err);
     if (!rc) rc = bm_buf_alloc(d, l->hw.blob_bytes, &aw, &err);
     if (!rc) rc = bm_buf_alloc(d, ab, &aa, &err);
     if (!rc) rc = bm_buf_alloc(d, ob, &ao, &err);
