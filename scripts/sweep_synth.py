@@ -33,8 +33,8 @@ by gen.py's generator into the cache entry (never into the repository).
 Cache entries (DIR/xcup-RxCxL-KEY/, DIR/ice40-RxCxL-KEY/, DIR/techlib-KEY/)
 hold result.txt, the package, logs and stat reports. KEY = sha256 of the
 parameters, the RTL (hw/rtl/{pe,array,mem,ctrl,axi,top}, the ISA/register
-packages), the flow (the yosys commands below), the tool versions and, for
-ice40, the board sources and pcf. A file lock per entry (ENTRY.lock) makes
+packages), the flow (the yosys commands below and hw/lint/bram_repro.sv),
+the tool versions and, for ice40, the board sources and pcf. A file lock per entry (ENTRY.lock) makes
 concurrent callers wait for one synthesis. Each tool run is killed with its
 process group after --timeout seconds; the entry then says status=timeout
 (final for budgets up to the one that ran out; a larger --timeout retries).
@@ -224,9 +224,11 @@ def resizes(ws, cells):
 
 def techlib(cache, timeout):
     """The resize warnings yosys' xcup techlib itself gives for bare 32-bit
-    memories with byte enables (hw/lint/bram_repro.sv, 256 to 4096 words:
-    RAMB36E2 TDP 1Kx36 / 2Kx18 / 4Kx9, RAMB18E2 SDP), as the set of
-    (type, port, from bits, to bits). Cached per yosys version."""
+    memories with byte enables (hw/lint/bram_repro.sv, 256 to 4096 words,
+    old-data and unchecked read-during-write: RAMB36E2 TDP 1Kx36 / 2Kx18 /
+    4Kx9, RAMB18E2 SDP), as the set of (type, port, from bits, to bits), or
+    None when that run failed or gave any other warning. Cached per yosys
+    version."""
     ys = tool_version(["yosys", "-V"])
     h = hashlib.sha256((TECHLIB_FLOW + ys + XCUP_OPTS).encode() + open(os.path.join(ROOT, REPRO), "rb").read())
 
@@ -363,7 +365,8 @@ def synthesize(cache, p, timeout, mode):
             return fn(d)
         return make
 
-    xname = key_of("xcup", p, XCUP_FLOW, ys, rtl)
+    # The waiver's reproduction is part of the flow: it decides what is waived.
+    xname = key_of("xcup", p, XCUP_FLOW, ys, rtl + [os.path.join(ROOT, REPRO)])
     res, cached = cached_entry(cache, xname, timeout, with_pkg(lambda d: xcup(d, p, timeout, tools, cache)))
     res = dict(res, key=xname, entry=os.path.join(cache, xname), tools=tools)
     note = [res.get("note", "")]

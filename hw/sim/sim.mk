@@ -76,7 +76,7 @@ test-rtl: $(RTL_TEST_BINS) $(RTL_UNIT_BINS)
 	@BM_PROGS=$(RTL_PROGS) bash tests/rtl/run_rtl.sh $(BUILD)/test-logs $(RTL_UNIT_BINS) $(RTL_TEST_BINS)
 
 # `make test` runs the RTL suite and the whole `make lint`: its one yosys
-# synth_xilinx run (default preset, ~5 min of CPU, docs/rtl.md) is shared
+# synth_xilinx run (default preset, ~6 min of CPU, docs/rtl.md) is shared
 # through SYNTH_CACHE with the sweep-test area columns and is started in the
 # background at the beginning of `make test` (bench/sweep/prefetch_synth.sh),
 # so lint normally finds it done or waits on its lock.
