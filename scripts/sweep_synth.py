@@ -3,6 +3,7 @@
 
   sweep_synth.py --cache DIR (--params rows=R,cols=C,lanes=L,... | --preset NAME)
                  [--timeout S] [--mode auto|xcup] [--summary]
+  sweep_synth.py --cache DIR --self-test
 
 Every caller goes through this script: `make lint` (hw/lint/lint.sh, preset
 default), `bitmill sweep` (area columns, host/sweep/bm_sweep_synth.c), the
@@ -270,6 +271,33 @@ def waive(ws, cells, wide, allowed):
     return waived, kept
 
 
+def self_test(cache, timeout):
+    """The waiver on made-up warnings: only the reproduced kinds on RAMB
+    cells of fitting width pass. Returns the list of failures."""
+    allowed = techlib(cache, timeout)
+    if allowed is None:
+        return ["the block-RAM reproduction (hw/lint/bram_repro.sv) failed or gave other warnings"]
+    cells, wide = {"m.a": "RAMB36E2", "m.b": "RAMB18E2"}, {"m.w"}
+    cells["m.w"] = "RAMB36E2"
+    w = "Warning: Resizing cell port {} from {} bits to {} bits."
+    cases = [(w.format("m.a.DINADIN", 64, 32), True), (w.format("m.a.ADDRARDADDR", 16, 15), True),
+             (w.format("m.b.ADDRBWRADDR", 16, 14), True), (w.format("m.a.DOUTPBDOUTP", 8, 4), True),
+             (w.format("m.w.DINADIN", 64, 32), False),      # a port wider than the primitive
+             (w.format("m.w.ADDRARDADDR", 16, 15), True),   # the address bit does not depend on width
+             (w.format("m.a.ADDRARDADDR", 16, 14), False),  # RAMB36E2 keeps 15 bits
+             (w.format("m.b.DINADIN", 64, 16), False),      # not reproduced
+             (w.format("m.c.DINADIN", 64, 32), False),      # not a block RAM
+             (w.format("m.a.DINADIN", 72, 32), False),
+             ("Warning: multiple conflicting drivers for m.x", False),
+             ("Warning: Resizing cell port m.a.DINADIN from 64 bits to 32 bits", False)]  # not the exact text
+    fails = []
+    for text, want in cases:
+        waived, _ = waive([text], cells, wide, allowed)
+        if bool(waived) != want:
+            fails.append(f"{'not ' if want else ''}waived: {text}")
+    return fails
+
+
 def xcup(d, p, timeout, tools, cache):
     srcs = " ".join(PKGS + [os.path.join(d, "pkg.sv")] + [os.path.relpath(f, ROOT) for f in rtl_files()])
     stat = os.path.join(d, "xcup_stat.txt")
@@ -400,7 +428,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                  epilog="See the module docstring (head -40 scripts/sweep_synth.py) and docs/sweeps.md.")
     ap.add_argument("--cache", required=True, help="cache folder, shared by every caller that names it")
-    src = ap.add_mutually_exclusive_group(required=True)
+    ap.add_argument("--self-test", action="store_true",
+                    help="check the block-RAM warning waiver on made-up warnings and exit")
+    src = ap.add_mutually_exclusive_group()
     src.add_argument("--params", help="k=v,... of every hardware and run key")
     src.add_argument("--preset", help="name of a preset in spec/presets (same parameters, same cache entry)")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per yosys / nextpnr run (default 1800)")
@@ -409,6 +439,13 @@ def main():
     ap.add_argument("--summary", action="store_true",
                     help="print one line of counts; exit 1 unless the xcup run is clean")
     a = ap.parse_args()
+    if a.self_test:
+        os.makedirs(a.cache, exist_ok=True)
+        fails = self_test(os.path.abspath(a.cache), a.timeout)
+        print("\n".join(fails) if fails else "sweep_synth: waiver self-test ok")
+        return 1 if fails else 0
+    if not (a.params or a.preset):
+        ap.error("one of --params or --preset is required")
     p = {}
     if a.preset:
         pj = os.path.join(ROOT, "spec/presets", a.preset + ".json")

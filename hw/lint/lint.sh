@@ -36,6 +36,11 @@ if [[ $synth -eq 1 ]]; then
     echo "FAILED yosys synth_xilinx -family xcup [default]"; f=$((f+1))
   fi
   sed 's/^/       /' "$out/synth_default.txt"
+  if python3 scripts/sweep_synth.py --cache "$cache" --self-test > "$out/waiver_test.txt" 2>&1; then
+    echo "ok     block-RAM warning waiver self-test"; p=$((p+1))
+  else
+    echo "FAILED block-RAM warning waiver self-test"; sed 's/^/       /' "$out/waiver_test.txt"; f=$((f+1))
+  fi
 fi
 echo "lint: $p passed, $f failed" | tee -a "$logdir/summary.txt"
 [[ $f -eq 0 ]]
