@@ -2,7 +2,7 @@
 # bitstreams/synth_report.sh OUTDIR PRESET...: yosys 0.23 resource estimates of
 # bm_top per preset, for docs/bitstreams.md: `synth_ice40` of bm_top,
 # flattened as the bitstream flow (LUT4, FF, SB_MAC16, EBR, SPRAM), and
-# `synth_xilinx -family xcup` (LUT, FF, CARRY8, DSP48E2, RAMB36/18, LUTRAM)
+# `synth_xilinx -family xcup` (LUT, FF, CARRY4, DSP48E2, RAMB36/18, LUTRAM)
 # through the shared synthesis driver scripts/sweep_synth.py (hierarchical,
 # cached in SYNTH_CACHE, default OUTDIR/../../synth-cache = BUILD/synth-cache:
 # the entry `make lint` and the sweeps use). One line per preset and family
@@ -31,7 +31,7 @@ for p in "$@"; do
     python3 scripts/sweep_synth.py --cache "$cache" --preset "$p" --mode xcup --timeout "$to" > "$r" 2>&1
     if [[ $(val status "$r") == ok ]]; then
         how=$( [[ $(val cached "$r") == 1 ]] && echo "cached, " )
-        echo "$p xcup: LUT $(val lut "$r") FF $(val ff "$r") CARRY8 $(val carry "$r") DSP $(val dsp "$r") RAMB36 $(val bram36 "$r") RAMB18 $(val bram18 "$r") LUTRAM $(val lutram "$r") (${how}$(val cpu_seconds "$r") s CPU; $(val warnings "$r") unwaived yosys warnings; $(val entry "$r"))"
+        echo "$p xcup: LUT $(val lut "$r") FF $(val ff "$r") CARRY $(val carry "$r") DSP $(val dsp "$r") RAMB36 $(val bram36 "$r") RAMB18 $(val bram18 "$r") LUTRAM $(val lutram "$r") (${how}$(val cpu_seconds "$r") s CPU; $(val warnings "$r") unwaived yosys warnings; $(val entry "$r"))"
     else
         echo "$p xcup: $(val status "$r"): $(val note "$r") (driver output $r)"
     fi | tee -a "$out/summary.txt"
