@@ -25,7 +25,7 @@ sim-all: $(foreach p,$(SIM_PRESETS),$(BUILD)/sim/$(p)/libbmsim.so)
 $(BUILD)/sim/%/libbmsim.so: $(RTL_PKGS) hw/rtl/gen/presets/%.sv $(RTL_SRCS) hw/sim/bm_sim.cpp \
                             hw/sim/bm_sim_api.h
 	@rm -rf $(BUILD)/sim/$*/obj && mkdir -p $(BUILD)/sim/$*/obj
-	$(VERILATOR) --cc --build -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O3 \
+	$(VERILATOR) --cc --build -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O3 -MAKEFLAGS OPT_SLOW=-O0 \
 	  --trace-fst -CFLAGS -fPIC -Wno-fatal -Wno-lint -Wno-style --top-module bm_top \
 	  --Mdir $(BUILD)/sim/$*/obj $(RTL_PKGS) hw/rtl/gen/presets/$*.sv $(RTL_SRCS) > $(BUILD)/sim/$*/verilate.log 2>&1 \
 	  || { tail -30 $(BUILD)/sim/$*/verilate.log; exit 1; }
