@@ -50,10 +50,17 @@ RTL_TEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon 
 RTL_TEST_BINS := $(foreach p,$(SIM_PRESETS),$(foreach t,$(RTL_TESTS),$(BUILD)/sim/$(p)/$(t)))
 RTL_PROGS    ?= 150
 
+# The engine objects are preset-independent: compiled once, linked into all.
+RTL_REF_OBJ  := $(RTL_REF_SRC:%.c=$(BUILD)/sim/ref/%.o)
+$(BUILD)/sim/ref/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(RTL_TEST_CFLAGS) -MMD -MP -c -o $@ $<
+-include $(RTL_REF_OBJ:.o=.d)
+
 define rtl_test_rule
 $(BUILD)/sim/$(1)/test_rtl_%: tests/rtl/test_rtl_%.c tests/rtl/rtl_util.h tests/rtl/rtl_gen.h \
-                              $(BUILD)/sim/$(1)/libbmsim.so $(RTL_REF_SRC)
-	$(CC) $(RTL_TEST_CFLAGS) -o $$@ $$< $(RTL_REF_SRC) -L$(BUILD)/sim/$(1) -lbmsim \
+                              $(BUILD)/sim/$(1)/libbmsim.so $(RTL_REF_OBJ)
+	$(CC) $(RTL_TEST_CFLAGS) -o $$@ $$< $(RTL_REF_OBJ) -L$(BUILD)/sim/$(1) -lbmsim \
 	  -Wl,-rpath,$$(abspath $(BUILD)/sim/$(1)) $(RTL_TEST_LIBS)
 endef
 $(foreach p,$(SIM_PRESETS),$(eval $(call rtl_test_rule,$(p))))
