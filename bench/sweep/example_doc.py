@@ -1,9 +1,18 @@
 #!/usr/bin/env python3
-"""After `make sweep-example`: the summary table between the markers of
-docs/sweeps.md and the PNG plots copied to docs/img/sweep_*.png."""
-import csv, shutil, sys, os
+"""After `make sweep-example`: the summary table and the area table between
+the markers of docs/sweeps.md and the PNG plots copied to docs/img/sweep_*.png.
 
+  example_doc.py SWEEP_DIR DOC IMG_DIR [SYNTH_CACHE]
+
+SYNTH_CACHE (the sweep's --synth-cache) adds the CPU seconds of each
+configuration's yosys run from its cache entry (scripts/sweep_synth.py)."""
+import csv, glob, shutil, sys, os
+
+if len(sys.argv) < 4 or sys.argv[1] in ("-h", "--help"):
+    print(__doc__)
+    sys.exit(0 if len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help") else 2)
 d, doc, img = sys.argv[1], sys.argv[2], sys.argv[3]
+cache = sys.argv[4] if len(sys.argv) > 4 else None
 rows = list(csv.DictReader(open(f"{d}/summary.csv")))
 shapes = []
 for r in rows:
@@ -28,10 +37,37 @@ for key in sorted(fmts, key=lambda k: (k[2] != "none", float(next(iter(fmts[k].v
     out.append(f"| {label} | {key[2]} | {float(r0['bits_per_weight']):.3f} | {float(r0['perplexity']):.3f} | " +
                " | ".join(f"{float(f[s]['cycles_per_token']):,.0f}" if s in f else "" for s in shapes) + " | " +
                " | ".join(f"{float(f[s]['util_ratio']):.3f}" if s in f else "" for s in shapes) + " |")
+
+
+def cpu_seconds(r):
+    """cpu_seconds of the xcup cache entry with this shape and these counts."""
+    for res in glob.glob(f"{cache}/xcup-{r['rows']}x{r['cols']}x{r['lanes']}-*/result.txt") if cache else []:
+        kv = dict(line.rstrip("\n").split("=", 1) for line in open(res) if "=" in line)
+        if kv.get("status") == "ok" and all(kv.get(k) == r[c] for k, c in
+                                            (("lut", "lut_cells"), ("ff", "ff_cells"), ("dsp", "dsp_cells"))):
+            return kv.get("cpu_seconds", "")
+    return ""
+
+
+area = [f"`make sweep-example` (git {rows[0]['git_rev']}; {rows[0]['synth_tools']}), one row per shape:\n",
+        "| shape | rows×cols×lanes | LUT | FF | CARRY | DSP48E2 | BRAM (36 Kb) | LUTRAM | yosys CPU s | yosys wall s | iCE40 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+for s in shapes:
+    r = next(x for x in rows if x["shape"] == s)
+    if not r["lut_cells"]:
+        area.append(f"| `{s}` | {r['rows']}×{r['cols']}×{r['lanes']} | | | | | | | | | {r['synth_note']} |")
+        continue
+    area.append(f"| `{s}` | {r['rows']}×{r['cols']}×{r['lanes']} | {int(r['lut_cells']):,} | {int(r['ff_cells']):,} | "
+                f"{int(r['carry_cells']):,} | {r['dsp_cells']} | {r['bram_36k_blocks']} | {r['lutram_cells']} | "
+                f"{cpu_seconds(r)} | {float(r['synth_seconds'] or 0):.0f} | {r['ice40_fit']} |")
 text = open(doc).read()
-b, e = "<!-- BEGIN example (make sweep-example) -->", "<!-- END example -->"
-i, j = text.index(b) + len(b), text.index(e)
-open(doc, "w").write(text[:i] + "\n" + "\n".join(out) + "\n" + text[j:])
+for (b, e), body in ((("<!-- BEGIN example (make sweep-example) -->", "<!-- END example -->"), out),
+                     (("<!-- BEGIN area (make sweep-example) -->", "<!-- END area -->"), area)):
+    if b not in text:
+        continue
+    i, j = text.index(b) + len(b), text.index(e)
+    text = text[:i] + "\n" + "\n".join(body) + "\n" + text[j:]
+open(doc, "w").write(text)
 os.makedirs(img, exist_ok=True)
 for p in ("accuracy_vs_bits", "cycles_vs_bits", "util_per_layer", "area_vs_throughput"):
     src = f"{d}/plots/{p}.png"

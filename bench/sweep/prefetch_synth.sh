@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Warm the synthesis cache of `make sweep-test` (preset minimal, the entry
-# bench/sweep/tiny_synth.spec asks for) in the background while the other
-# suites run: yosys is single-threaded and the RTL suite leaves a core idle
-# while it runs its programs. sweep-test then finds the entry or waits on its
-# lock; if this fails, sweep-test synthesizes as usual.
+# Start the one yosys synthesis `make test` needs -- synth_xilinx of the
+# default preset, which `make lint` prints and the sweep-test area columns
+# read -- in the background while the other suites run: yosys is
+# single-threaded and the unit/RTL suites leave a core idle at times. It goes
+# through the shared driver (scripts/sweep_synth.py) into SYNTH_CACHE (default
+# BUILD/synth-cache), so lint and sweep-test then find the entry or wait on
+# its lock; if this fails, they synthesize as usual.
 # Usage: bench/sweep/prefetch_synth.sh BUILD
 set -u
+if [[ ${1:-} == -h || ${1:-} == --help || $# -ne 1 ]]; then sed -n '2,9p' "$0" | cut -c3-; exit $([[ $# -ne 1 ]] && echo 2 || echo 0); fi
 build=$1
-mkdir -p "$build/sweep-test-synth"
-exec nice -n 5 python3 scripts/sweep_synth.py --cache "$build/sweep-test-synth" --timeout 1800 --mode auto \
-  --preset minimal > "$build/sweep-test-synth/prefetch.log" 2>&1
+cache=${SYNTH_CACHE:-$build/synth-cache}
+mkdir -p "$cache"
+exec nice -n 5 python3 scripts/sweep_synth.py --cache "$cache" --timeout 1800 --mode auto \
+  --preset default > "$cache/prefetch.log" 2>&1

@@ -4,7 +4,8 @@
 #                        -> $(BUILD)/sweep-example/{results,summary}.csv, plots/;
 #                        table in docs/sweeps.md, PNGs in docs/img/
 #   make sweep-test      tiny sweep: CSV schema, resume, job export, model == RTL,
-#                        synthesis columns of the minimal preset (yosys, cached)
+#                        synthesis columns of the default preset (yosys, from the
+#                        shared cache SYNTH_CACHE that `make lint` uses)
 #   make compare         Llama-2-7B layers vs BitMoD's analytic model -> docs/compare.md
 #   make bench-summary   key figures of $(BUILD)/bench/*.csv -> $(BUILD)/bench/summary.csv
 
@@ -15,8 +16,9 @@ SWEEP_BIN     := $(BUILD)/bin/bitmill
 
 .PHONY: sweep-example sweep-test compare bench-summary
 sweep-example: $(SWEEP_BIN) $(SWEEP_SIM)
-	OPENBLAS_NUM_THREADS=1 $(SWEEP_BIN) sweep bench/sweep/example.spec -o $(BUILD)/sweep-example -j $(SWEEP_J)
-	python3 bench/sweep/example_doc.py $(BUILD)/sweep-example docs/sweeps.md docs/img
+	OPENBLAS_NUM_THREADS=1 $(SWEEP_BIN) sweep bench/sweep/example.spec -o $(BUILD)/sweep-example -j $(SWEEP_J) \
+	  --synth-cache $(SYNTH_CACHE)
+	python3 bench/sweep/example_doc.py $(BUILD)/sweep-example docs/sweeps.md docs/img $(SYNTH_CACHE)
 	@column -s, -t < $(BUILD)/sweep-example/summary.csv | cut -c1-220 | head -40
 
 sweep-test: $(SWEEP_BIN) $(BUILD)/sim/default/libbmsim.so $(BUILD)/sim/odd/libbmsim.so
@@ -25,7 +27,10 @@ TEST_EXTRA += sweep-test
 
 # Area columns: `bitmill sweep` runs scripts/sweep_synth.py per array
 # configuration (yosys synth_xilinx, synth_ice40 + nextpnr-ice40 where the
-# board build is possible), cached in DIR/synth (docs/sweeps.md).
+# board build is possible), cached in --synth-cache DIR (default DIR/synth;
+# the make targets pass SYNTH_CACHE, the cache `make lint` uses too, so a
+# preset is synthesized once per RTL version; SYNTH_CACHE is set in
+# hw/sim/sim.mk; docs/sweeps.md).
 
 compare: $(SWEEP_BIN)
 	OPENBLAS_NUM_THREADS=1 $(SWEEP_BIN) sweep bench/sweep/llama7b.spec -o $(BUILD)/compare -j $(SWEEP_J) --no-plots

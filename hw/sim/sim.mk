@@ -3,7 +3,8 @@
 #   make sim-lib     $(BUILD)/sim/$(CONFIG)/libbmsim.so
 #   make sim-all     the library for every preset
 #   make test-rtl    module tests + RTL-vs-engine programs on every preset
-#   make lint        verilator -Wall on every preset + yosys synth (default)
+#   make lint        verilator -Wall on every preset + yosys synth_xilinx (default, cached)
+#   make synth-generic  generic yosys synth of bm_top (default), not in make test
 
 SIM_PRESETS := default minimal odd decode ice40
 RTL_PKGS    := hw/rtl/gen/bm_isa_pkg.sv hw/rtl/gen/bm_regs_pkg.sv
@@ -15,7 +16,7 @@ VL_INC      := /usr/share/verilator/include
 SIM_CXXFLAGS := -O2 -fPIC -std=c++17 -I$(VL_INC) -I$(VL_INC)/vltstd -Ihw/sim
 preset_axi   = $(shell sed -n 's/.*AXI_BYTES = \([0-9]*\);.*/\1/p' hw/rtl/gen/presets/$(1).sv)
 
-.PHONY: sim-lib sim-all test-rtl lint lint-verilator lint-yosys
+.PHONY: sim-lib sim-all test-rtl lint lint-verilator synth-generic
 
 sim-lib: $(BUILD)/sim/$(CONFIG)/libbmsim.so
 sim-all: $(foreach p,$(SIM_PRESETS),$(BUILD)/sim/$(p)/libbmsim.so)
@@ -91,15 +92,23 @@ $(foreach t,$(RTL_UNIT_TBS),$(eval $(call rtl_unit_rule,$(t))))
 test-rtl: $(RTL_TEST_BINS) $(RTL_UNIT_BINS)
 	@BM_PROGS=$(RTL_PROGS) bash tests/rtl/run_rtl.sh $(BUILD)/test-logs $(RTL_UNIT_BINS) $(RTL_TEST_BINS)
 
-# `make test` runs the RTL suite and the verilator -Wall lint of every preset.
-# The yosys synthesis of `make lint` stays separate: hierarchical synthesis of
-# `default` needs minutes of CPU (docs/rtl.md), too much for a shared 2-core
-# `make test` budget.
-TEST_EXTRA += test-rtl lint-verilator
+# `make test` runs the RTL suite and the whole `make lint`: its one yosys
+# synth_xilinx run (default preset, ~6 min of CPU, docs/rtl.md) is shared
+# through SYNTH_CACHE with the sweep-test area columns and is started in the
+# background at the beginning of `make test` (bench/sweep/prefetch_synth.sh),
+# so lint normally finds it done or waits on its lock.
+TEST_EXTRA += test-rtl lint
 
-# ---- lint: verilator -Wall on every preset, yosys synth of the default one
+# ---- lint: verilator -Wall on every preset, yosys synth_xilinx of default
+# One synthesis cache for every caller of scripts/sweep_synth.py (lint, the
+# sweeps, the make-test prefetch, synth-report): one run per preset and RTL.
+SYNTH_CACHE ?= $(BUILD)/synth-cache
+export SYNTH_CACHE
 lint:
-	@bash hw/lint/lint.sh $(BUILD)/test-logs $(BUILD)/lint
+	@bash hw/lint/lint.sh $(BUILD)/test-logs $(BUILD)/lint $(SYNTH_CACHE)
 
 lint-verilator:
 	@bash hw/lint/lint.sh $(BUILD)/test-logs $(BUILD)/lint --no-synth
+
+synth-generic:
+	@bash hw/lint/synth.sh $(BUILD)/lint/synth_generic default
