@@ -103,21 +103,18 @@ lint-ice40: | $(DEPS_OK)
 ICE40_VFLAGS := -GCLK_HZ=$(ICE40_CLK_HZ) -GBAUD=$(ICE40_BAUD)
 $(ICE40_SIM)/obj/Vbm_ice40_top__ALL.a: $(ICE40_ALL) bitstreams/bitstreams.mk | $(DEPS_OK)
 	@rm -rf $(@D) && mkdir -p $(@D)
-	$(VERILATOR) --cc --build -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O2 \
+	$(VERILATOR) --cc --build -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O2 -MAKEFLAGS OPT_SLOW=-O0 \
 	  --trace-fst -Wno-fatal -Wno-lint -Wno-style --top-module bm_ice40_top $(ICE40_VFLAGS) \
 	  --Mdir $(@D) $(ICE40_ALL) > $(ICE40_SIM)/verilate.log 2>&1 || { tail -30 $(ICE40_SIM)/verilate.log; exit 1; }
-	$(MAKE) -s -C $(@D) -f Vbm_ice40_top.mk verilated.o verilated_threads.o verilated_fst_c.o \
-	  >> $(ICE40_SIM)/verilate.log 2>&1
 
 ICE40_TEST := $(ICE40_SIM)/test_ice40_bridge
 $(ICE40_TEST): tests/ice40/test_ice40_bridge.c tests/ice40/ice40_sim.cpp tests/ice40/ice40_sim.h \
-               $(ICE40_SIM)/obj/Vbm_ice40_top__ALL.a $(BUILD)/lib/libbitmill.a
+               $(ICE40_SIM)/obj/Vbm_ice40_top__ALL.a $(BUILD)/lib/libbitmill.a $(VLRT_OBJ)
 	$(CXX) -O2 -std=c++17 -Wall -Wextra -Werror -isystem $(VL_INC) -isystem $(VL_INC)/vltstd -isystem $(ICE40_SIM)/obj \
 	  -DICE40_CLK_HZ=$(ICE40_CLK_HZ)u -DICE40_BAUD=$(ICE40_BAUD)u -c tests/ice40/ice40_sim.cpp \
 	  -o $(ICE40_SIM)/ice40_sim.o
 	$(CC) $(CFLAGS_R) -Itests -Itests/ice40 -c tests/ice40/test_ice40_bridge.c -o $(ICE40_SIM)/test_ice40_bridge.o
-	$(CXX) -o $@ $(ICE40_SIM)/test_ice40_bridge.o $(ICE40_SIM)/ice40_sim.o $(ICE40_SIM)/obj/Vbm_ice40_top__ALL.a \
-	  $(ICE40_SIM)/obj/verilated.o $(ICE40_SIM)/obj/verilated_threads.o $(ICE40_SIM)/obj/verilated_fst_c.o \
+	$(CXX) -o $@ $(ICE40_SIM)/test_ice40_bridge.o $(ICE40_SIM)/ice40_sim.o $(ICE40_SIM)/obj/Vbm_ice40_top__ALL.a $(VLRT_OBJ) \
 	  $(BUILD)/lib/libbitmill.a $(XRT_LIBS) $(LDLIBS) -lz -pthread
 
 # One summary line "ice40: N passed, N failed": the bridge test's checks, one
@@ -129,7 +126,7 @@ $(ICE40_TEST): tests/ice40/test_ice40_bridge.c tests/ice40/ice40_sim.cpp tests/i
 # (yosys cell counts over the UP5K, bitstreams/ice40/fit.py).
 ICE40_BITSTREAM ?= 0
 ICE40_BS_TARGETS := bitstream-ice40-bringup $(if $(filter 1,$(ICE40_BITSTREAM)),bitstream-ice40)
-test-ice40: $(ICE40_TEST)
+test-ice40: $(ICE40_TEST) $(ICE40_OUT)/bringup/bitmill.bin
 	@mkdir -p $(BUILD)/test-logs
 	@log=$(BUILD)/test-logs/test_ice40_bridge.log; p=0; f=0; \
 	if timeout 900 $(ICE40_TEST) > $$log 2>&1; then echo "ok     test_ice40_bridge"; \

@@ -5,8 +5,8 @@ BENCH_RTL_PRESETS ?= default minimal odd decode ice40
 BENCH_RTL_BINS := $(foreach p,$(BENCH_RTL_PRESETS),$(BUILD)/sim/$(p)/bench_rtl)
 
 define bench_rtl_rule
-$(BUILD)/sim/$(1)/bench_rtl: bench/rtl/bench_rtl.c tests/rtl/rtl_util.h $(BUILD)/sim/$(1)/libbmsim.so $(RTL_REF_SRC)
-	$(CC) $(RTL_TEST_CFLAGS) -o $$@ $$< $(RTL_REF_SRC) -L$(BUILD)/sim/$(1) -lbmsim \
+$(BUILD)/sim/$(1)/bench_rtl: bench/rtl/bench_rtl.c tests/rtl/rtl_util.h $(BUILD)/sim/$(1)/libbmsim.so $(RTL_REF_OBJ)
+	$(CC) $(RTL_TEST_CFLAGS) -o $$@ $$< $(RTL_REF_OBJ) -L$(BUILD)/sim/$(1) -lbmsim \
 	  -Wl,-rpath,$$(abspath $(BUILD)/sim/$(1)) -lm
 endef
 $(foreach p,$(BENCH_RTL_PRESETS),$(eval $(call bench_rtl_rule,$(p))))

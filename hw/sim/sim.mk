@@ -20,21 +20,31 @@ preset_axi   = $(shell sed -n 's/.*AXI_BYTES = \([0-9]*\);.*/\1/p' hw/rtl/gen/pr
 sim-lib: $(BUILD)/sim/$(CONFIG)/libbmsim.so
 sim-all: $(foreach p,$(SIM_PRESETS),$(BUILD)/sim/$(p)/libbmsim.so)
 
+# The Verilator runtime (verilated.cpp, its thread pool, the FST writer) does
+# not depend on the model: compiled once, with the flags Verilator 5.006's own
+# makefile gives it for these models (verilated.mk: -Os, tracing on; -fPIC for
+# the shared library), and linked into every model, the board's included.
+VLRT_DIR   := $(BUILD)/sim/vlrt
+VLRT_OBJ   := $(VLRT_DIR)/verilated.o $(VLRT_DIR)/verilated_threads.o $(VLRT_DIR)/verilated_fst_c.o
+VLRT_FLAGS := -I$(VL_INC) -I$(VL_INC)/vltstd -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=1 -DVM_TRACE_FST=1 \
+              -DVM_TRACE_VCD=0 -faligned-new -fcf-protection=none -w -fPIC -Os
+$(VLRT_DIR)/%.o: $(VL_INC)/%.cpp | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CXX) $(VLRT_FLAGS) -c -o $@ $<
+
 # One Verilator build per preset; rebuilt when any RTL, the preset or the
-# harness changes.
+# harness changes. Slow-path code (constructors, trace declarations) runs
+# once: -O0 saves compile time.
 $(BUILD)/sim/%/libbmsim.so: $(RTL_PKGS) hw/rtl/gen/presets/%.sv $(RTL_SRCS) hw/sim/bm_sim.cpp \
-                            hw/sim/bm_sim_api.h
+                            hw/sim/bm_sim_api.h $(VLRT_OBJ)
 	@rm -rf $(BUILD)/sim/$*/obj && mkdir -p $(BUILD)/sim/$*/obj
-	$(VERILATOR) --cc --build -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O3 \
+	$(VERILATOR) --cc --build -O3 --x-assign fast --x-initial fast -MAKEFLAGS OPT_FAST=-O3 -MAKEFLAGS OPT_SLOW=-O0 \
 	  --trace-fst -CFLAGS -fPIC -Wno-fatal -Wno-lint -Wno-style --top-module bm_top \
 	  --Mdir $(BUILD)/sim/$*/obj $(RTL_PKGS) hw/rtl/gen/presets/$*.sv $(RTL_SRCS) > $(BUILD)/sim/$*/verilate.log 2>&1 \
 	  || { tail -30 $(BUILD)/sim/$*/verilate.log; exit 1; }
-	$(MAKE) -s -C $(BUILD)/sim/$*/obj -f Vbm_top.mk verilated.o verilated_threads.o verilated_fst_c.o \
-	  >> $(BUILD)/sim/$*/verilate.log 2>&1
 	$(CXX) $(SIM_CXXFLAGS) -I$(BUILD)/sim/$*/obj -DBM_PRESET_NAME='"$*"' \
 	  -DBM_AXI_BYTES=$(call preset_axi,$*) -shared -o $@ hw/sim/bm_sim.cpp \
-	  $(BUILD)/sim/$*/obj/Vbm_top__ALL.a $(BUILD)/sim/$*/obj/verilated.o \
-	  $(BUILD)/sim/$*/obj/verilated_threads.o $(BUILD)/sim/$*/obj/verilated_fst_c.o -lz -pthread
+	  $(BUILD)/sim/$*/obj/Vbm_top__ALL.a $(VLRT_OBJ) -lz -pthread
 
 # ---- RTL tests ---------------------------------------------------------------
 # C test programs in tests/rtl, one binary per preset linked with that
@@ -50,10 +60,17 @@ RTL_TEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Icommon 
 RTL_TEST_BINS := $(foreach p,$(SIM_PRESETS),$(foreach t,$(RTL_TESTS),$(BUILD)/sim/$(p)/$(t)))
 RTL_PROGS    ?= 150
 
+# The engine objects are preset-independent: compiled once, linked into all.
+RTL_REF_OBJ  := $(RTL_REF_SRC:%.c=$(BUILD)/sim/ref/%.o)
+$(BUILD)/sim/ref/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(RTL_TEST_CFLAGS) -MMD -MP -c -o $@ $<
+-include $(RTL_REF_OBJ:.o=.d)
+
 define rtl_test_rule
 $(BUILD)/sim/$(1)/test_rtl_%: tests/rtl/test_rtl_%.c tests/rtl/rtl_util.h tests/rtl/rtl_gen.h \
-                              $(BUILD)/sim/$(1)/libbmsim.so $(RTL_REF_SRC)
-	$(CC) $(RTL_TEST_CFLAGS) -o $$@ $$< $(RTL_REF_SRC) -L$(BUILD)/sim/$(1) -lbmsim \
+                              $(BUILD)/sim/$(1)/libbmsim.so $(RTL_REF_OBJ)
+	$(CC) $(RTL_TEST_CFLAGS) -o $$@ $$< $(RTL_REF_OBJ) -L$(BUILD)/sim/$(1) -lbmsim \
 	  -Wl,-rpath,$$(abspath $(BUILD)/sim/$(1)) $(RTL_TEST_LIBS)
 endef
 $(foreach p,$(SIM_PRESETS),$(eval $(call rtl_test_rule,$(p))))

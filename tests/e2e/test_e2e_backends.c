@@ -4,6 +4,7 @@
  * the logits must be identical bit for bit and every device counter equal.
  * Needs build/sim/{default,odd}/libbmsim.so (make sim-lib). */
 #include "bm_test.h"
+#include "bm_stories.h"
 #include "bitmill.h"
 #include "bm_llama.h"
 #include "bm_offload.h"
@@ -45,13 +46,9 @@ static int run(const char *uri, bm_model *m, const bm_packed_layer *L, int n, ru
 
 int main(void)
 {
-    char path[512], tok[512];
-    snprintf(path, sizeof path, "%s/stories260K.bin", bm_test_data_dir());
-    snprintf(tok, sizeof tok, "%s/tok512.bin", bm_test_data_dir());
     bm_err err = {0};
     bm_model m;
-    int rc = bm_model_load(path, &m, &err);
-    CHECK(rc == BM_OK, "load %s: %s (set DATA_DIR)", path, err.msg);
+    int rc = bm_test_load_stories(&m, &m.tok);
     if (rc)
         return bm_test_done("test_e2e_backends");
     struct { const char *name; bm_dtype dt; int bits, group; bm_prune prune; } fmt[] = {

@@ -1,6 +1,6 @@
 # Loader fuzzing (libFuzzer). Included by the top-level Makefile.
 #   make fuzz         every harness for FUZZ_SECONDS (default 60)
-#   make fuzz-smoke   every harness for FUZZ_SMOKE_SECONDS (default 10), all at
+#   make fuzz-smoke   every harness for FUZZ_SMOKE_SECONDS (default 5), all at
 #                     once; part of `make test` via TEST_EXTRA
 # Harnesses are tests/fuzz/fuzz_*.c, linked with the loader sources only
 # (common/bm_err.c, compiler/load/*.c). Seeds are small files written by
@@ -8,7 +8,7 @@
 # $(BUILD)/fuzz/ (never in the repository, never the shared data).
 
 FUZZ_SECONDS       ?= 60
-FUZZ_SMOKE_SECONDS ?= 10
+FUZZ_SMOKE_SECONDS ?= 5
 FUZZ_CC            ?= clang
 FUZZ_DIR           := $(BUILD)/fuzz
 FUZZ_BINS          := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRC))

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "bm_test.h"
+#include "bm_stories.h"
 #include "bitmill.h"
 #include "bm_llama.h"
 #include "bm_offload.h"
@@ -45,18 +46,11 @@ static int logits_of(bm_dev *dev, bm_model *m, const bm_packed_layer *L, int n, 
 
 int main(void)
 {
-    char path[512], tok[512];
-    snprintf(path, sizeof path, "%s/stories260K.bin", bm_test_data_dir());
-    snprintf(tok, sizeof tok, "%s/tok512.bin", bm_test_data_dir());
     bm_err err = {0};
     bm_model m;
-    int rc = bm_model_load(path, &m, &err);
-    CHECK(rc == BM_OK, "load %s: %s (set DATA_DIR)", path, err.msg);
+    int rc = bm_test_load_stories(&m, &m.tok);
     if (rc)
         return bm_test_done("test_bmx");
-    rc = bm_tokenizer_load_llama2c(tok, m.cfg.vocab_size, &m.tok, &err);
-    CHECK(rc == BM_OK, "tokenizer: %s", err.msg);
-    m.has_tok = 1;
 
     bm_compile_opts o = {0};
     o.preset = bm_preset_find("odd");

@@ -4,6 +4,7 @@
  * recorded inputs, and blk.0.attn_q's H equals one built from the embedding
  * and RMSNorm by hand. */
 #include "bm_test.h"
+#include "bm_stories.h"
 #include "bm_calib.h"
 #include "bm_eval.h"
 
@@ -43,23 +44,17 @@ static int record_linear(void *ctx, const char *name, const float *x, int M, int
 
 int main(void)
 {
-    const char *dir = bm_test_data_dir();
     /* Tiny matrices: OpenBLAS threads only spin against each other here. */
     openblas_set_num_threads(1);
     char p[1024];
     bm_err e = {0};
     bm_model m;
     bm_tokenizer t;
-    snprintf(p, sizeof p, "%s/stories260K.bin", dir);
-    int r1 = bm_model_load(p, &m, &e);
-    CHECK(r1 == BM_OK, "%s (set DATA_DIR to the shared data folder)", e.msg);
-    snprintf(p, sizeof p, "%s/tok512.bin", dir);
-    int r2 = bm_tokenizer_load_llama2c(p, 512, &t, &e);
-    CHECK(r2 == BM_OK, "%s", e.msg);
-    snprintf(p, sizeof p, "%s/tinystories_val.txt", dir);
+    int rl = bm_test_load_stories(&m, &t);
+    snprintf(p, sizeof p, "%s/tinystories_val.txt", bm_test_data_dir());
     FILE *f = fopen(p, "rb");
     CHECK(f != NULL, "cannot read %s", p);
-    if (r1 || r2 || !f)
+    if (rl || !f)
         return bm_test_done("test_model_calib");
     static char text[60000];
     text[fread(text, 1, sizeof text - 1, f)] = 0;

@@ -3,6 +3,7 @@
  * for non-overlapping and overlapping strides, progress is reported, a tiny
  * case equals a hand-rolled token-by-token computation, bad arguments fail. */
 #include "bm_test.h"
+#include "bm_stories.h"
 #include "bm_calib.h"
 #include "bm_eval.h"
 
@@ -75,23 +76,17 @@ static double manual_ppl(const bm_model *m, const bm_tokenizer *t, const char *t
 
 int main(void)
 {
-    const char *dir = bm_test_data_dir();
     /* Tiny matrices: OpenBLAS threads only spin against each other here. */
     openblas_set_num_threads(1);
     char p[1024];
     bm_err e = {0};
     bm_model m;
     bm_tokenizer t;
-    snprintf(p, sizeof p, "%s/stories260K.bin", dir);
-    int r1 = bm_model_load(p, &m, &e);
-    CHECK(r1 == BM_OK, "%s (set DATA_DIR to the shared data folder)", e.msg);
-    snprintf(p, sizeof p, "%s/tok512.bin", dir);
-    int r2 = bm_tokenizer_load_llama2c(p, 512, &t, &e);
-    CHECK(r2 == BM_OK, "%s", e.msg);
-    snprintf(p, sizeof p, "%s/tinystories_val.txt", dir);
+    int rl = bm_test_load_stories(&m, &t);
+    snprintf(p, sizeof p, "%s/tinystories_val.txt", bm_test_data_dir());
     char *text = read_file(p);
     CHECK(text != NULL, "cannot read %s", p);
-    if (r1 || r2 || !text)
+    if (rl || !text)
         return bm_test_done("test_model_eval");
     /* Only the first 64 kB (~31k tokens, more than any call below scores):
      * each call tokenizes the whole text it is given, and ASan is slow. The
