@@ -1,14 +1,14 @@
 # bitstreams/bitstreams.mk: board builds and their tests. Included by the top
 # Makefile (variables BUILD, DEPS_OK, CC, CXX, CFLAGS_R, XRT_LIBS, LDLIBS and
 # RTL_PKGS/RTL_SRCS from hw/sim/sim.mk). docs/bitstreams.md explains each.
-#   make bitstream-ice40     $(BUILD)/bitstreams/ice40/bitmill.bin: yosys synth_ice40,
+#   make bitstream-ice40     $(BUILD)/bitstreams/ice40/bitmill.bin: yosys synth_ice40 -dsp,
 #                            nextpnr-ice40 --up5k --package sg48 --freq 12, icepack;
 #                            prints utilisation and "Fmax: <MHz> MHz"; fails when the
 #                            design does not fit (checked on yosys' cell counts before
 #                            nextpnr, bitstreams/ice40/fit.py) or misses ICE40_MHZ
 #   make bitstream-ice40-bringup  the same flow without the PE array (ACCEL=0):
 #                            bridge + memory + register block, for board bring-up
-#   make stat-ice40          yosys stat per module (synth_ice40 -noflatten of bm_top,
+#   make stat-ice40          yosys stat per module (synth_ice40 -dsp -noflatten of bm_top,
 #                            preset ice40) and the per-module table of fit.py
 #   make test-ice40          Verilator model of the board top driven through its UART
 #                            pins by the host protocol code (tests/ice40)
