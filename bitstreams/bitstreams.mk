@@ -1,14 +1,14 @@
 # bitstreams/bitstreams.mk: board builds and their tests. Included by the top
 # Makefile (variables BUILD, DEPS_OK, CC, CXX, CFLAGS_R, XRT_LIBS, LDLIBS and
 # RTL_PKGS/RTL_SRCS from hw/sim/sim.mk). docs/bitstreams.md explains each.
-#   make bitstream-ice40     $(BUILD)/bitstreams/ice40/bitmill.bin: yosys synth_ice40,
+#   make bitstream-ice40     $(BUILD)/bitstreams/ice40/bitmill.bin: yosys synth_ice40 -dsp,
 #                            nextpnr-ice40 --up5k --package sg48 --freq 12, icepack;
 #                            prints utilisation and "Fmax: <MHz> MHz"; fails when the
 #                            design does not fit (checked on yosys' cell counts before
 #                            nextpnr, bitstreams/ice40/fit.py) or misses ICE40_MHZ
 #   make bitstream-ice40-bringup  the same flow without the PE array (ACCEL=0):
 #                            bridge + memory + register block, for board bring-up
-#   make stat-ice40          yosys stat per module (synth_ice40 -noflatten of bm_top,
+#   make stat-ice40          yosys stat per module (synth_ice40 -dsp -noflatten of bm_top,
 #                            preset ice40) and the per-module table of fit.py
 #   make test-ice40          Verilator model of the board top driven through its UART
 #                            pins by the host protocol code (tests/ice40)
@@ -28,6 +28,8 @@ ICE40_SEED    ?= 1
 # yosys gets this long (seconds) for the flattened board top before the flow gives up
 ICE40_SYNTH_TIMEOUT ?= 3600
 ICE40_PRESET  := ice40
+# SB_MAC16 for the multipliers (dequant, DMA legality: 7 of the UP5K's 8)
+ICE40_SYNTH   := synth_ice40 -dsp
 ICE40_OUT     := $(BUILD)/bitstreams/ice40
 ICE40_SIM     := $(BUILD)/ice40/sim
 ICE40_BRIDGE  := $(sort $(wildcard bitstreams/ice40/rtl/bm_*.sv))
@@ -50,7 +52,7 @@ $(1)/bitmill.json: $(ICE40_ALL) | $(DEPS_OK)
 	@echo "yosys synth_ice40 (ACCEL=$(2); log: $$(@D)/yosys.log)"
 	@timeout $(ICE40_SYNTH_TIMEOUT) $(YOSYS) -q -l $$(@D)/yosys.log -p "read_verilog -sv -defer $(ICE40_ALL); \
 	  chparam -set ACCEL $(2) bm_ice40_top; hierarchy -top bm_ice40_top; \
-	  synth_ice40 -top bm_ice40_top -json $$@.tmp; tee -q -o $$(@D)/yosys-stat.txt stat" > /dev/null \
+	  $(ICE40_SYNTH) -top bm_ice40_top -json $$@.tmp; tee -q -o $$(@D)/yosys-stat.txt stat" > /dev/null \
 	  || { tail -20 $$(@D)/yosys.log; echo "yosys failed or took over $(ICE40_SYNTH_TIMEOUT) s"; exit 1; }
 	@python3 bitstreams/ice40/fit.py $$(@D)/yosys-stat.txt > $$(@D)/fit.txt; rc=$$$$?; tail -1 $$(@D)/fit.txt; \
 	  [ $$$$rc -eq 0 ] || { cat $$(@D)/fit.txt; echo "per module: make stat-ice40"; rm -f $$@.tmp; exit 1; }
@@ -83,7 +85,7 @@ bitstream-ice40-bringup: $(ICE40_OUT)/bringup/bitmill.bin
 stat-ice40: | $(DEPS_OK)
 	@mkdir -p $(ICE40_OUT)
 	$(YOSYS) -q -l $(ICE40_OUT)/stat-noflatten.log -p "read_verilog -sv -defer $(ICE40_HW); \
-	  hierarchy -top bm_top; synth_ice40 -top bm_top -noflatten; \
+	  hierarchy -top bm_top; $(ICE40_SYNTH) -top bm_top -noflatten; \
 	  tee -q -o $(ICE40_OUT)/stat-noflatten.txt stat" > /dev/null
 	@python3 bitstreams/ice40/fit.py $(ICE40_OUT)/stat-noflatten.txt | tee $(ICE40_OUT)/fit-noflatten.txt || true
 

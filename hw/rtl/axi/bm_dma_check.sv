@@ -62,15 +62,24 @@ module bm_dma_check #(
   logic [11:0] m_a;
   logic [15:0] m_b;
   logic [27:0] m_p;
+  logic [11:0] rows1;
+  logic [27:0] rs_lo;
+  logic [19:0] rs_hi;
   logic [31:0] spsize, spend, lastw;
   logic        fld;
 
   always_comb begin
     i_b     = base_i[i_base*64 +: 64];
     first_a = 65'(i_b) + 65'(i_off);
-    rs_prod = (36'(i_rows) - 36'd1) * 36'(i_stride);
+    // (rows - 1) * stride as two unsigned products of at most 16 x 16 bits
+    // (SB_MAC16-shaped); rows = 0 is a FIELD error, so 12-bit rows - 1 is exact
+    // wherever the DRAM check matters
+    rows1   = i_rows - 12'd1;
+    rs_lo   = rows1 * i_stride[15:0];
+    rs_hi   = rows1 * i_stride[23:16];
+    rs_prod = 36'(rs_lo) + (36'(rs_hi) << 16);
     last_a  = first_a + 65'(rs_prod) + 65'(i_rowb) - 65'd1;
-    m_a     = is_st ? i_rows - 12'd1 : i_rows;
+    m_a     = is_st ? rows1 : i_rows;
     m_b     = is_st ? 16'(s_sps) : i_rowb;
     m_p     = 28'(m_a) * 28'(m_b);
     case (l_sp)

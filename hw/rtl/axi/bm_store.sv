@@ -113,14 +113,30 @@ module bm_store #(
   end
   assign aw_len_o   = 8'(((by + DWM) >> OB) - (cur_q >> OB) - W'(1));
   assign w_valid_o  = act_q && st_q == S_W && (fifo_ok || abort_i);
-  assign w_data_o   = cnt_q == '0 ? '0 : DB'(fifo_q) << {lo[OB-1:0] - ba_q[OB-1:0], 3'b000};
+  assign w_data_o   = wdat;
   assign w_strb_o   = abort_i ? '0 :
                       DW'(((65'(1) << nb) - 65'(1)) << (lo[OB-1:0] - ba_q[OB-1:0]));
   assign w_last_o   = left_q == 9'd1;
   assign whs        = w_valid_o && w_ready_i;
 
-  // ---- ACC reader and byte FIFO
-  logic [CAP*8-1:0] fifo_q, fifo_d;
+  // ---- ACC reader and byte FIFO: a ring of CAP bytes; byte (rp_q + i) % CAP
+  // is the i-th oldest of the cnt_q valid bytes. Pushed bytes land from
+  // rp_q + cnt_q on: one rotation by that position's lane offset, then ring
+  // byte j takes lane j % DW of it. A W beat takes the DW bytes from rp_q on,
+  // placed from its first strobed lane; lanes without valid bytes are 0.
+  localparam int unsigned PW = $clog2(CAP);
+  logic [CB-1:0]    fifo_q;
+  logic [PW-1:0]    rp_q, wp, hb;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [2*DB-1:0]  prot2;    // lower half: shifted-out copy
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [DB-1:0]    prot, wdat;
+  logic [CAP-1:0]   pwe, pm;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [2*CAP-1:0] pm2;      // lower half: rotated-out copy
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [DW-1:0]    vm;
+  logic [OB-1:0]    sh;
   logic [CW-1:0]    cnt_d;
   logic             rd_act_q, rd_act_c, rv1_q;
   logic [11:0]      rrows_q, rrows_c;
@@ -147,13 +163,23 @@ module bm_store #(
     pend  = rv1_q ? rn1_q : '0;
     rd_go = rd_act_c && !abort_i && (32'(cnt_q) + 32'(pend) + 4 * NW <= CAP);
     popn  = (whs && !abort_i) ? nb : '0;
-    pushw = '0;
-    fifo_d = fifo_q >> {popn, 3'b000};
-    if (rv1_q) begin
-      pushw  = crdata_i[NWB-1:0] & NWB'((257'(1) << {rn1_q, 3'b000}) - 257'(1));
-      fifo_d = fifo_d | (CB'(pushw) << {cnt_q - CW'(popn), 3'b000});
-    end
+    pushw = crdata_i[NWB-1:0];
     cnt_d = cnt_q - CW'(popn) + (rv1_q ? rn1_q : '0);
+    // push: rn1_q bytes at wp
+    wp    = rp_q + PW'(cnt_q);
+    prot2 = {DB'(pushw), DB'(pushw)} << {wp[OB-1:0], 3'b000};
+    prot  = prot2[2*DB-1:DB];
+    pm    = rv1_q ? CAP'((2*CAP)'(1) << rn1_q) - CAP'(1) : '0;   // rn1_q <= DW < CAP
+    pm2   = {pm, pm} << wp;
+    pwe   = pm2[2*CAP-1:CAP];
+    // W beat: ring bytes rp_q.. at lanes sh..
+    sh    = lo[OB-1:0] - ba_q[OB-1:0];
+    hb    = rp_q - PW'(sh);
+    vm    = 32'(cnt_q) >= DW ? '1 : DW'((2*DW)'(1) << cnt_q) - DW'(1);  // valid bytes
+    vm    = vm << sh;
+    for (int k = 0; k < DW; k++) begin
+      wdat[k*8 +: 8] = vm[k] ? fifo_q[32'(PW'(hb + PW'(k))) * 8 +: 8] : '0;
+    end
   end
 
   assign cre_o    = rd_go;
@@ -165,8 +191,9 @@ module bm_store #(
       re_q <= '0; bx_q <= '0; by_q <= '0; ba_q <= '0; rows_q <= '0; stride_q <= '0;
       rowb_q <= '0; left_q <= '0; fifo_q <= '0; cnt_q <= '0; rd_act_q <= 1'b0; rv1_q <= 1'b0;
       rrows_q <= '0; rrow_q <= '0; rj_q <= '0; rwords_q <= '0; rsps_q <= '0; rn1_q <= '0;
+      rp_q <= '0;
     end else if (clr_i) begin
-      act_q <= 1'b0; rd_act_q <= 1'b0; rv1_q <= 1'b0; cnt_q <= '0;
+      act_q <= 1'b0; rd_act_q <= 1'b0; rv1_q <= 1'b0; cnt_q <= '0; rp_q <= '0;
     end else begin
       // reader
       rd_act_q <= rd_act_c; rrows_q <= rrows_c; rrow_q <= rrow_c; rj_q <= rj_c;
@@ -184,14 +211,15 @@ module bm_store #(
         end
       end
       if (abort_i) rd_act_q <= 1'b0;
-      fifo_q <= fifo_d;
+      for (int j = 0; j < CAP; j++) if (pwe[j]) fifo_q[j*8 +: 8] <= prot[(j % DW)*8 +: 8];
+      rp_q   <= rp_q + PW'(popn);
       cnt_q  <= cnt_d;
       // bursts
       if (start_i) begin
         act_q <= !bad; issued_q <= 1'b0; st_q <= S_AW;
         cur_q <= a0; rs_q <= a0; re_q <= a0 + W'(i_rowb);
         rows_q <= i_rows; stride_q <= i_stride; rowb_q <= i_rowb;
-        cnt_q <= '0;
+        cnt_q <= '0; rp_q <= '0;
       end else if (act_q) begin
         case (st_q)
           S_AW: begin

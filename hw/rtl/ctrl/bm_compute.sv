@@ -56,6 +56,22 @@ module bm_compute #(
   localparam int unsigned META_ENTS = META_BYTES / 2;
   localparam logic [1:0] PH_LD = 2'd0, PH_TERM = 2'd1, PH_DRAIN = 2'd2;
   localparam int unsigned CP = bm_isa_pkg::CMP_PIPE;
+  // Address state widths. Every term range-checks its WGT, META and ACT
+  // accesses and every LD/DRAIN column its ACC access, and an error stops the
+  // unit before its state advances, so a register holds either its
+  // instruction field or a value reached after passing checks: at most the
+  // scratchpad size (wb bytes, mc entries, ob words), ab below ACT_WORDS plus
+  // one act_inc, and the rep's weight bit offset bp at most 8*WGT_BYTES.
+  // Widths are these exact bounds (no state wraps), not 32 bits.
+  localparam int unsigned WBW = $clog2(WGT_BYTES + 1) > 21 ? $clog2(WGT_BYTES + 1) : 21;
+  localparam int unsigned BPW = $clog2(8 * WGT_BYTES + 1);
+  localparam int unsigned BSW = $clog2(8 * WGT_BYTES + 65536);       // bp + sb - 1
+  localparam int unsigned WLW = (WBW > BSW - 3 ? WBW : BSW - 3) + 1;  // wb + bytes
+  localparam int unsigned MCW = $clog2(META_ENTS + 1) > 17 ? $clog2(META_ENTS + 1) : 17;
+  localparam int unsigned ABW = $clog2(ACT_WORDS + 65536) > 20 ? $clog2(ACT_WORDS + 65536) : 20;
+  localparam int unsigned AYW = ABW + $clog2(CL);
+  localparam int unsigned OBW = $clog2(ACC_WORDS + 1) > 16 ? $clog2(ACC_WORDS + 1) : 16;
+  localparam int unsigned CWW = (OBW > $clog2(R * C) ? OBW : $clog2(R * C)) + 1;
 
   // ---- instruction fields
   logic [3:0]  f_op;
@@ -111,7 +127,12 @@ module bm_compute #(
   logic [15:0] k_q, k_c, gs_q, gs_c;
   logic [2:0]  t_q, t_c;
   logic [11:0] rep_q, rep_c;
-  logic [31:0] wb_q, wb_c, bp_q, bp_c, mb_q, mb_c, mc_q, mc_c, ab_q, ab_c, ay_q, ay_c, ob_q, ob_c;
+  logic [WBW-1:0] wb_q, wb_c;
+  logic [BPW-1:0] bp_q, bp_c;
+  logic [MCW-1:0] mb_q, mb_c, mc_q, mc_c;
+  logic [ABW-1:0] ab_q, ab_c;
+  logic [AYW-1:0] ay_q, ay_c;
+  logic [OBW-1:0] ob_q, ob_c;
   logic        accld_q, accld_c, wrst_q, wrst_c;
   logic [15:0] ks_q, ks_c, ainc_q, ainc_c;
   logic        is_cmp;
@@ -121,8 +142,8 @@ module bm_compute #(
   always_comb begin
     if (is_cmp) begin
       act_c = 1'b1; ph_c = i_accld ? PH_LD : PH_TERM; cnt_c = '0; k_c = '0; gs_c = '0;
-      t_c = '0; rep_c = i_reps; wb_c = 32'(i_wgt); bp_c = '0; mb_c = 32'(i_meta);
-      mc_c = 32'(i_meta); ab_c = 32'(i_act); ay_c = 32'(i_act) * CL; ob_c = 32'(i_acc);
+      t_c = '0; rep_c = i_reps; wb_c = WBW'(i_wgt); bp_c = '0; mb_c = MCW'(i_meta);
+      mc_c = MCW'(i_meta); ab_c = ABW'(i_act); ay_c = AYW'(AYW'(i_act) * CL); ob_c = OBW'(i_acc);
       accld_c = i_accld; wrst_c = i_wrst; ks_c = i_ksteps; ainc_c = i_actinc;
     end else begin
       act_c = act_q; ph_c = ph_q; cnt_c = cnt_q; k_c = k_q; gs_c = gs_q; t_c = t_q;
@@ -134,12 +155,19 @@ module bm_compute #(
 
   // ---- per-cycle actions and next state
   logic        term, lastrep_end, step_end, grp_end, glast;
-  logic [31:0] wbyte_last, act_need;
+  logic [WLW-1:0] wbyte_last;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [BSW-1:0] bits_last, bits_end;  // bp + sb - 1, bp + 7 (bytes: bits 3 and up)
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [ABW-1:0] ab_next;
+  logic [AYW:0]   act_need;
   logic        rng_err;
-  logic [31:0] colw;            // ACC word of the column being moved
+  logic [CWW-1:0] colw;         // ACC word of the column being moved
   logic [15:0] cidx;
   logic        act_d; logic [1:0] ph_d; logic [15:0] cnt_d, k_d, gs_d; logic [2:0] t_d;
-  logic [11:0] rep_d; logic [31:0] wb_d, bp_d, mb_d, mc_d, ab_d, ay_d, ob_d;
+  logic [11:0] rep_d;
+  logic [WBW-1:0] wb_d; logic [BPW-1:0] bp_d; logic [MCW-1:0] mb_d, mc_d;
+  logic [ABW-1:0] ab_d; logic [AYW-1:0] ay_d; logic [OBW-1:0] ob_d;
   logic        bad_start; logic [7:0] bad_code;
 
   always_comb begin
@@ -148,20 +176,23 @@ module bm_compute #(
     grp_end  = step_end && (gs_c == gsteps_q - 16'd1 || k_c == ks_c - 16'd1);
     glast    = grp_end;
     cidx     = cnt_c - ((ph_c == PH_DRAIN) ? 16'(CP) : 16'd0);
-    colw     = ob_c + 32'(cidx) * R;
+    colw     = CWW'(ob_c) + CWW'(CWW'(cidx) * R);
     lastrep_end = act_c && ph_c == PH_DRAIN && cnt_c == 16'(CP + C - 1) && rep_c == 12'd1;
 
     // range checks of this cycle's accesses
-    wbyte_last = wb_c + ((bp_c + 32'(sb_q) - 32'd1) >> 3);
-    act_need   = ay_c + (sparse_q ? 32'(2 * CL) : 32'(CL));
+    bits_last  = BSW'(bp_c) + BSW'(sb_q) - BSW'(1);
+    bits_end   = BSW'(bp_c) + BSW'(7);
+    ab_next    = ab_c + ABW'(ainc_c);
+    wbyte_last = WLW'(wb_c) + WLW'(bits_last[BSW-1:3]);
+    act_need   = (AYW+1)'(ay_c) + (sparse_q ? (AYW+1)'(2 * CL) : (AYW+1)'(CL));
     rng_err = 1'b0;
     if (term) begin
-      if (wbyte_last >= WGT_BYTES) rng_err = 1'b1;
-      if (mc_c + R > META_ENTS) rng_err = 1'b1;
-      if (act_need > ACT_WORDS * CL) rng_err = 1'b1;
+      if (32'(wbyte_last) >= WGT_BYTES) rng_err = 1'b1;
+      if (32'(mc_c) + R > META_ENTS) rng_err = 1'b1;
+      if (32'(act_need) > ACT_WORDS * CL) rng_err = 1'b1;
     end
     if (act_c && (ph_c == PH_LD || (ph_c == PH_DRAIN && cnt_c >= 16'(CP)))) begin
-      if (colw + R > ACC_WORDS) rng_err = 1'b1;
+      if (32'(colw) + R > ACC_WORDS) rng_err = 1'b1;
     end
 
     act_d = act_c; ph_d = ph_c; cnt_d = cnt_c; k_d = k_c; gs_d = gs_c; t_d = t_c;
@@ -178,10 +209,10 @@ module bm_compute #(
           if (step_end) begin
             t_d  = '0;
             k_d  = k_c + 16'd1;
-            bp_d = bp_c + 32'(sb_q);
-            ay_d = ay_c + (sparse_q ? 32'(2 * CL) : 32'(CL));
+            bp_d = bp_c + BPW'(sb_q);
+            ay_d = ay_c + (sparse_q ? AYW'(2 * CL) : AYW'(CL));
             gs_d = gs_c + 16'd1;
-            if (grp_end) begin gs_d = '0; mc_d = mc_c + R; end
+            if (grp_end) begin gs_d = '0; mc_d = mc_c + MCW'(R); end
             if (k_c == ks_c - 16'd1) begin ph_d = PH_DRAIN; cnt_d = '0; end
           end
         end
@@ -194,12 +225,12 @@ module bm_compute #(
               rep_d = rep_c - 12'd1;
               ph_d  = accld_c ? PH_LD : PH_TERM;
               cnt_d = '0; k_d = '0; gs_d = '0; t_d = '0; bp_d = '0;
-              ob_d  = ob_c + R * C;
-              wb_d  = wrst_c ? wb_c : wb_c + ((bp_c + 32'd7) >> 3);
+              ob_d  = ob_c + OBW'(R * C);
+              wb_d  = wrst_c ? wb_c : wb_c + WBW'(bits_end[BSW-1:3]);
               mb_d  = wrst_c ? mb_c : mc_c;
               mc_d  = wrst_c ? mb_c : mc_c;
-              ab_d  = ab_c + 32'(ainc_c);
-              ay_d  = (ab_c + 32'(ainc_c)) * CL;
+              ab_d  = ab_next;
+              ay_d  = AYW'(AYW'(ab_next) * CL);
             end
           end
         end
@@ -253,13 +284,15 @@ module bm_compute #(
 
   // ---- scratchpad reads of this cycle
   assign wre_o    = term;
-  assign wraddr_o = wb_c + (bp_c >> 3);
+  logic [WLW-1:0] wra;
+  assign wra      = WLW'(wb_c) + WLW'(bp_c[BPW-1:3]);
+  assign wraddr_o = 32'(wra);
   assign mre_o    = term;
-  assign mraddr_o = mc_c << 1;
+  assign mraddr_o = 32'(mc_c) << 1;
   assign are_o    = term;
-  assign araddr_o = ay_c;
+  assign araddr_o = 32'(ay_c);
   assign cre_o    = act_c && ph_c == PH_LD;
-  assign craddr_o = colw << 2;
+  assign craddr_o = 32'(colw) << 2;
   assign tre_o    = term;
   assign tt_o     = TW'(t_c);
 
@@ -321,7 +354,7 @@ module bm_compute #(
   always_comb begin
     wc = cnt_c - 16'(CP);
     cwe_o    = act_c && ph_c == PH_DRAIN && cnt_c >= 16'(CP) && !rng_err;
-    cwaddr_o = colw << 2;
+    cwaddr_o = 32'(colw) << 2;
     cwdata_o = '0;
     for (int c = 0; c < C; c++) begin
       if (wc == 16'(c)) cwdata_o[R*32-1:0] = acc[c*R*32 +: R*32];

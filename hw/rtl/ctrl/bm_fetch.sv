@@ -34,7 +34,10 @@ module bm_fetch #(
   localparam int unsigned OB  = $clog2(DW);
   localparam logic [63:0] DWM = 64'(DW) - 64'd1;
   localparam int unsigned CH  = DW >= 16 ? DW / 16 : 1;  // slots per beat (DW >= 16)
-  localparam int unsigned NSL = FD + CH;                  // 16-byte slots
+  // 16-byte slots: a burst starts at a 16-byte-aligned instruction, so with
+  // DW <= 16 its first instruction lands in slot 0 (phase 0) and FD slots
+  // hold it; wider beats start at slot phase 0..CH-1 and need CH more
+  localparam int unsigned NSL = DW > 16 ? FD + CH : FD;
   localparam int unsigned BB  = NSL * 16;                 // buffer bytes
   localparam int unsigned SW  = $clog2(NSL + 1);
 

@@ -9,7 +9,8 @@ module bm_spad #(
   parameter int unsigned LB    = 16,   // line bytes (power of two, >= 2)
   parameter int unsigned BYTES = 1024, // capacity in bytes
   parameter int unsigned AW    = 24,   // byte-address bits
-  parameter int unsigned NRD   = 1     // read ports
+  parameter int unsigned NRD   = 1,    // read ports
+  parameter bit          RDW_OLD = 1'b1 // bm_sram: old data on a same-line read+write
 ) (
   input  logic              clk_i,
   input  logic              we_i,
@@ -29,28 +30,33 @@ module bm_spad #(
   localparam int unsigned IW    = DEPTH > 1 ? $clog2(DEPTH) : 1;
   localparam int unsigned LW    = AW - OB;  // line-number bits
 
-  // ---- write: place the window across line n (low half) and n+1 (high half)
+  // ---- write: byte k of the window goes to lane (waddr + k) % LB of line n
+  // or n+1, so both banks take the same lane-rotated data (one rotation by
+  // the address offset) and differ only in their byte enables
   logic [LW-1:0]     wline;
-  logic [2*LB*8-1:0] wimg;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [2*LB*8-1:0] wimg;    // lower half: rotated-out copy
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [2*LB-1:0]   wimask;
   logic [IW-1:0]     widx0, widx1;
-  logic [LB*8-1:0]   wd0, wd1;
+  logic [LB*8-1:0]   wrot;
   logic [LB-1:0]     wm0, wm1;
 
   always_comb begin
     wline  = waddr_i[AW-1:OB];
-    wimg   = {{(LB*8){1'b0}}, wdata_i} << {waddr_i[OB-1:0], 3'b000};
+    wimg   = {wdata_i, wdata_i} << {waddr_i[OB-1:0], 3'b000};
+    wrot   = wimg[2*LB*8-1:LB*8];
     wimask = {{LB{1'b0}}, wmask_i} << waddr_i[OB-1:0];
     if (!wline[0]) begin
       widx0 = IW'(wline >> 1);
       widx1 = IW'(wline >> 1);
-      wd0 = wimg[LB*8-1:0];       wm0 = wimask[LB-1:0];
-      wd1 = wimg[2*LB*8-1:LB*8];  wm1 = wimask[2*LB-1:LB];
+      wm0 = wimask[LB-1:0];
+      wm1 = wimask[2*LB-1:LB];
     end else begin
       widx1 = IW'(wline >> 1);
       widx0 = IW'((wline >> 1) + 1'b1);
-      wd1 = wimg[LB*8-1:0];       wm1 = wimask[LB-1:0];
-      wd0 = wimg[2*LB*8-1:LB*8];  wm0 = wimask[2*LB-1:LB];
+      wm1 = wimask[LB-1:0];
+      wm0 = wimask[2*LB-1:LB];
     end
   end
 
@@ -69,11 +75,11 @@ module bm_spad #(
     assign ridx1 = IW'(rline >> 1);
     assign ridx0 = rline[0] ? IW'((rline >> 1) + 1'b1) : IW'(rline >> 1);
 
-    bm_sram #(.WB(LB), .DEPTH(DEPTH), .IW(IW)) u_bank0 (
-      .clk_i, .we_i(we_i && (|wm0)), .waddr_i(widx0), .wdata_i(wd0), .wbe_i(wm0),
+    bm_sram #(.WB(LB), .DEPTH(DEPTH), .IW(IW), .RDW_OLD(RDW_OLD)) u_bank0 (
+      .clk_i, .we_i(we_i && (|wm0)), .waddr_i(widx0), .wdata_i(wrot), .wbe_i(wm0),
       .re_i(re_i[p]), .raddr_i(ridx0), .rdata_o(rd0));
-    bm_sram #(.WB(LB), .DEPTH(DEPTH), .IW(IW)) u_bank1 (
-      .clk_i, .we_i(we_i && (|wm1)), .waddr_i(widx1), .wdata_i(wd1), .wbe_i(wm1),
+    bm_sram #(.WB(LB), .DEPTH(DEPTH), .IW(IW), .RDW_OLD(RDW_OLD)) u_bank1 (
+      .clk_i, .we_i(we_i && (|wm1)), .waddr_i(widx1), .wdata_i(wrot), .wbe_i(wm1),
       .re_i(re_i[p]), .raddr_i(ridx1), .rdata_o(rd1));
 
     always_ff @(posedge clk_i) begin

@@ -296,7 +296,13 @@ module bm_top (
     .clk_i(clk), .we_i(l_we && l_sel == bm_isa_pkg::SP_ACT), .waddr_i(l_waddr),
     .wdata_i((ALB*8)'(l_wdata)), .wmask_i(ALB'(l_wmask)), .re_i(a_re), .raddr_i(a_ra),
     .rdata_o(a_rd));
-  bm_spad #(.LB(CLB), .BYTES(bm_cfg_pkg::ACC_BYTES), .AW(32), .NRD(2)) u_acc (
+  // ACC is only accessed in aligned int32 words. With one word per line
+  // (CLB = 4) a same-cycle read and write of one line is either the same word
+  // (a race between COMPUTE and STORE, undefined by the ISA; COMPUTE never
+  // reads and writes ACC in the same cycle) or the other bank's half of a
+  // window, which the reader discards: old data is never needed.
+  bm_spad #(.LB(CLB), .BYTES(bm_cfg_pkg::ACC_BYTES), .AW(32), .NRD(2),
+            .RDW_OLD(CLB > 4)) u_acc (
     .clk_i(clk), .we_i(cp_we), .waddr_i(cp_wa), .wdata_i(cp_wd), .wmask_i(cp_wm),
     .re_i({st_re, cp_re}), .raddr_i({st_ra, cp_ra}), .rdata_o(c_rd));
   bm_tab #(.TB(TB), .MT(MT), .TW(TW), .DW(DW)) u_tab (
