@@ -94,9 +94,10 @@ test-rtl: $(RTL_TEST_BINS) $(RTL_UNIT_BINS)
 
 # `make test` runs the RTL suite and the whole `make lint`: its one yosys
 # synth_xilinx run (default preset, ~6 min of CPU, docs/rtl.md) is shared
-# through SYNTH_CACHE with the sweep-test area columns and is started in the
-# background at the beginning of `make test` (bench/sweep/prefetch_synth.sh),
-# so lint normally finds it done or waits on its lock.
+# through SYNTH_CACHE with the sweep-test area columns and is the first job
+# of `make test` (synth-prefetch: bench/sweep/prefetch_synth.sh); there lint
+# and sweep-test start after it (SYNTH_WAIT), run alone they synthesize or
+# wait on the cache lock themselves.
 TEST_EXTRA += test-rtl lint
 
 # ---- lint: verilator -Wall on every preset, yosys synth_xilinx of default
@@ -104,7 +105,7 @@ TEST_EXTRA += test-rtl lint
 # sweeps, the make-test prefetch, synth-report): one run per preset and RTL.
 SYNTH_CACHE ?= $(BUILD)/synth-cache
 export SYNTH_CACHE
-lint:
+lint: $(SYNTH_WAIT)
 	@bash hw/lint/lint.sh $(BUILD)/test-logs $(BUILD)/lint $(SYNTH_CACHE)
 
 lint-verilator:
