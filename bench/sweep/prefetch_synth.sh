@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Start the one yosys synthesis `make test` needs -- synth_xilinx of the
 # default preset, which `make lint` prints and the sweep-test area columns
-# read -- as the first job of make test's parallel make, next to the other
-# suites' builds and runs (yosys is single-threaded and the longest job). It goes
+# read -- in the background from the start of make test, beside the other
+# suites' make jobs (yosys is single-threaded and the longest process). It goes
 # through the shared driver (scripts/sweep_synth.py) into SYNTH_CACHE (default
 # BUILD/synth-cache), so lint and sweep-test then find the entry or wait on
 # its lock; if this fails, they synthesize as usual.

@@ -21,7 +21,7 @@ sweep-example: $(SWEEP_BIN) $(SWEEP_SIM)
 	python3 bench/sweep/example_doc.py $(BUILD)/sweep-example docs/sweeps.md docs/img $(SYNTH_CACHE)
 	@column -s, -t < $(BUILD)/sweep-example/summary.csv | cut -c1-220 | head -40
 
-sweep-test: $(SWEEP_BIN) $(BUILD)/sim/default/libbmsim.so $(BUILD)/sim/odd/libbmsim.so $(SYNTH_WAIT)
+sweep-test: $(SWEEP_BIN) $(BUILD)/sim/default/libbmsim.so $(BUILD)/sim/odd/libbmsim.so
 	@bash bench/sweep/sweep_test.sh $(BUILD)
 TEST_EXTRA += sweep-test
 

@@ -94,10 +94,10 @@ test-rtl: $(RTL_TEST_BINS) $(RTL_UNIT_BINS)
 
 # `make test` runs the RTL suite and the whole `make lint`: its one yosys
 # synth_xilinx run (default preset, ~6 min of CPU, docs/rtl.md) is shared
-# through SYNTH_CACHE with the sweep-test area columns and is the first job
-# of `make test` (synth-prefetch: bench/sweep/prefetch_synth.sh); there lint
-# and sweep-test start after it (SYNTH_WAIT), run alone they synthesize or
-# wait on the cache lock themselves.
+# through SYNTH_CACHE with the sweep-test area columns; `make test` starts it
+# in the background at once (bench/sweep/prefetch_synth.sh) and runs lint and
+# sweep-test after the other suites, so they normally find the entry done
+# (else they wait on its lock; run alone they synthesize).
 TEST_EXTRA += test-rtl lint
 
 # ---- lint: verilator -Wall on every preset, yosys synth_xilinx of default
@@ -105,7 +105,7 @@ TEST_EXTRA += test-rtl lint
 # sweeps, the make-test prefetch, synth-report): one run per preset and RTL.
 SYNTH_CACHE ?= $(BUILD)/synth-cache
 export SYNTH_CACHE
-lint: $(SYNTH_WAIT)
+lint:
 	@bash hw/lint/lint.sh $(BUILD)/test-logs $(BUILD)/lint $(SYNTH_CACHE)
 
 lint-verilator:
