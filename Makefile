@@ -157,12 +157,17 @@ TEST_EXTRA += test-cli
 # core idle for minutes). Each suite appends one "<suite>: N passed, N failed"
 # line to test-logs/summary.txt, also when its tests fail; a suite whose
 # build failed writes none, and tests/summary.sh counts the missing lines as
-# failures. The synthesis cache (make lint, sweep-test) is warmed in the
-# background from the start.
+# failures.
+# The one yosys synthesis (default preset: lint prints it, sweep-test reads
+# it) is the longest single process; it starts at once in the background,
+# beside the make jobs, and the two suites that read it run after the others
+# (a make job waiting on the cache lock would idle one of the JOBS slots).
 TEST_SUITES = test-unit $(TEST_EXTRA)
+TEST_LATE   = lint sweep-test
 test: check-gen
-	@rm -f $(BUILD)/test-logs/summary.txt; mkdir -p $(BUILD)/test-logs; \
+	@rm -f $(BUILD)/test-logs/summary.txt; mkdir -p $(BUILD)/test-logs; st=0; \
 	bash bench/sweep/prefetch_synth.sh $(BUILD) & pf=$$!; \
-	$(MAKE) -k -j$(JOBS) --no-print-directory $(TEST_SUITES); st=$$?; \
+	$(MAKE) -k -j$(JOBS) --no-print-directory $(filter-out $(TEST_LATE),$(TEST_SUITES)) || st=1; \
+	$(MAKE) -k -j$(JOBS) --no-print-directory $(filter $(TEST_LATE),$(TEST_SUITES)) || st=1; \
 	wait $$pf; \
 	bash tests/summary.sh $(BUILD) $(words $(TEST_SUITES)) $$st

@@ -94,9 +94,10 @@ test-rtl: $(RTL_TEST_BINS) $(RTL_UNIT_BINS)
 
 # `make test` runs the RTL suite and the whole `make lint`: its one yosys
 # synth_xilinx run (default preset, ~6 min of CPU, docs/rtl.md) is shared
-# through SYNTH_CACHE with the sweep-test area columns and is started in the
-# background at the beginning of `make test` (bench/sweep/prefetch_synth.sh),
-# so lint normally finds it done or waits on its lock.
+# through SYNTH_CACHE with the sweep-test area columns; `make test` starts it
+# in the background at once (bench/sweep/prefetch_synth.sh) and runs lint and
+# sweep-test after the other suites, so they normally find the entry done
+# (else they wait on its lock; run alone they synthesize).
 TEST_EXTRA += test-rtl lint
 
 # ---- lint: verilator -Wall on every preset, yosys synth_xilinx of default
