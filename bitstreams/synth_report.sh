@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bitstreams/synth_report.sh OUTDIR PRESET...: yosys 0.23 resource estimates of
-# bm_top per preset, for docs/bitstreams.md: `synth_ice40` of bm_top,
-# flattened as the bitstream flow (LUT4, FF, SB_MAC16, EBR, SPRAM), and
+# bm_top per preset, for docs/bitstreams.md: `synth_ice40 -dsp` of bm_top,
+# flattened, as the bitstream flow (LUT4, FF, SB_MAC16, EBR, SPRAM), and
 # `synth_xilinx -family xcup` (LUT, FF, CARRY4, DSP48E2, RAMB36/18, LUTRAM)
 # through the shared synthesis driver scripts/sweep_synth.py (hierarchical,
 # cached in SYNTH_CACHE, default OUTDIR/../../synth-cache = BUILD/synth-cache:
@@ -21,7 +21,7 @@ for p in "$@"; do
     src="hw/rtl/gen/bm_isa_pkg.sv hw/rtl/gen/bm_regs_pkg.sv hw/rtl/gen/presets/$p.sv $rtl"
     t0=$(date +%s)
     if timeout "$to" yosys -q -l "$d/ice40.log" -p "read_verilog -sv -defer $src; hierarchy -top bm_top;
-         synth_ice40 -top bm_top; tee -q -o $d/ice40_stat.txt stat" > /dev/null 2>&1; then
+         synth_ice40 -dsp -top bm_top; tee -q -o $d/ice40_stat.txt stat" > /dev/null 2>&1; then
         s=$d/ice40_stat.txt; t=$(( $(date +%s) - t0 ))
         echo "$p ice40: LUT4 $(sum "$s" '^SB_LUT4$') FF $(sum "$s" '^SB_DFF') CARRY $(sum "$s" '^SB_CARRY$') DSP $(sum "$s" '^SB_MAC16$') EBR $(sum "$s" '^SB_RAM40_4K') SPRAM $(sum "$s" '^SB_SPRAM256KA$') (${t} s)"
     else

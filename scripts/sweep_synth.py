@@ -28,7 +28,8 @@ by gen.py's generator into the cache entry (never into the repository).
 2. ice40 (--mode auto only), when the configuration can be built on the
    iCE40 board at all (32-bit bus as bitstreams/ice40/rtl/bm_ice40_top
    needs, scratchpads within the UP5K's 30 EBR = 15360 bytes): yosys
-   `synth_ice40` of the board top and, when its cells fit the UP5K,
+   `synth_ice40 -dsp` of the board top (as the bitstream flow,
+   bitstreams/bitstreams.mk) and, when its cells fit the UP5K,
    `nextpnr-ice40 --up5k --package sg48` for the fit and the achieved Fmax.
 
 Cache entries (DIR/xcup-RxCxL-KEY/, DIR/ice40-RxCxL-KEY/, DIR/techlib-KEY/)
@@ -65,7 +66,7 @@ import gen  # noqa: E402  (package generator)
 # Changing any command below changes every key (bump the flow strings).
 XCUP_OPTS = "-noiopad -noclkbuf"
 XCUP_FLOW = f"xcup 2: synth_xilinx -family xcup -top bm_top {XCUP_OPTS}; stat -top bm_top; ramb checks"
-ICE40_FLOW = "ice40 1: synth_ice40 -top bm_ice40_top (ACCEL 1); nextpnr-ice40 --up5k --package sg48"
+ICE40_FLOW = "ice40 2: synth_ice40 -dsp -top bm_ice40_top (ACCEL 1); nextpnr-ice40 --up5k --package sg48"
 TECHLIB_FLOW = "techlib 1: hw/lint/bram_repro.sv, synth_xilinx -family xcup"
 UP5K = {"SB_LUT4": 5280, "SB_RAM40_4K": 30, "SB_SPRAM256KA": 4, "SB_MAC16": 8}
 EBR_BYTES = 30 * 512
@@ -336,7 +337,7 @@ def ice40(d, p, timeout):
     board = " ".join(os.path.relpath(f, ROOT) for f in board_files())
     istat, js = os.path.join(d, "ice40_stat.txt"), os.path.join(d, "ice40.json")
     script = (f"read_verilog -sv -defer {srcs} {board}; chparam -set ACCEL 1 bm_ice40_top; "
-              f"hierarchy -top bm_ice40_top; synth_ice40 -top bm_ice40_top -json {js}; tee -q -o {istat} stat")
+              f"hierarchy -top bm_ice40_top; synth_ice40 -dsp -top bm_ice40_top -json {js}; tee -q -o {istat} stat")
     st, sec, _ = run(["yosys", "-q", "-l", os.path.join(d, "ice40.log"), "-p", script], os.path.join(d, "ice40.out"),
                      timeout)
     res = {"status": st, "timeout_s": str(timeout), "ice40_seconds": f"{sec:.0f}"}
