@@ -90,7 +90,7 @@ endef
 $(foreach t,$(RTL_UNIT_TBS),$(eval $(call rtl_unit_rule,$(t))))
 
 test-rtl: $(RTL_TEST_BINS) $(RTL_UNIT_BINS)
-	@BM_PROGS=$(RTL_PROGS) bash tests/rtl/run_rtl.sh $(BUILD)/test-logs $(RTL_UNIT_BINS) $(RTL_TEST_BINS)
+	@BM_PROGS=$(RTL_PROGS) BM_TEST_LOG=$(BUILD)/test-logs bash tests/run.sh --suite rtl --by-dir $(RTL_UNIT_BINS) $(RTL_TEST_BINS)
 
 # `make test` runs the RTL suite and the whole `make lint`: its one yosys
 # synth_xilinx run (default preset, ~6 min of CPU, docs/rtl.md) is shared
