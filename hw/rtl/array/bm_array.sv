@@ -55,11 +55,18 @@ module bm_array #(
   // One continuous assignment per byte (not one loop over the window): the
   // window is an expensive expression of the scratchpad read and must stay a
   // single net for Verilator.
+  // Bit j of a byte is kept below bit a (keep[j], shared by all bytes) and
+  // is the sign bit a-1 above it: one 8:1 sign mux and one LUT per bit
+  // instead of a left and an arithmetic right barrel shift per byte.
   logic [2*C*L*8-1:0] axt;
-  logic [3:0]         ash;
-  assign ash = 4'd8 - abits_i;
+  logic [7:0]         keep;
+  logic [2:0]         am1;    // a - 1 (a = 2..8, CONFIG checks it)
+  assign am1 = 3'(abits_i - 4'd1);
+  for (genvar j = 0; j < 8; j++) begin : g_keep
+    assign keep[j] = 4'(j) < abits_i;
+  end
   for (genvar i = 0; i < 2 * C * L; i++) begin : g_act
-    assign axt[i*8 +: 8] = 8'($signed(act_i[i*8 +: 8] << ash) >>> ash);
+    assign axt[i*8 +: 8] = (act_i[i*8 +: 8] & keep) | ({8{act_i[i*8 + 32'(am1)]}} & ~keep);
   end
 
   logic [R*C-1:0] sat;
