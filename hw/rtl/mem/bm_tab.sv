@@ -1,25 +1,22 @@
 // bm_tab: the decode-table scratchpad (4 selectors x 2^TB codes x MT terms).
 // TAB byte i = ((s << TB) | q) * MT + t holds term t of code q of selector s;
 // only its 5 meaningful bits are stored (bit 7 nonzero, bit 6 negative,
-// bits 2:0 shift -> entry bits 4, 3, 2:0), grouped by term so that one read
-// returns the sub-tables of all 4 selectors for one term.
+// bits 2:0 shift -> entry bits 4, 3, 2:0), grouped by term: tab_o holds
+// term t's sub-tables of the 4 selectors at [t*4*2^TB*5 +: 4*2^TB*5].
 // Write (LOAD): up to DW bytes at any byte address, byte k of wdata_i lands at
 // waddr_i + k (committed at the clock edge). The DW bytes are rotated once by
 // the address offset; stored byte i then takes rotated byte i % DW, enabled
 // when its address lies in the written window and its mask bit is set.
-// Read: latency 1. re_i / t_i in cycle s (the term is issued, stage 0) ->
-// sub_o in cycle s+1 (stage 1) holds entries (s, q) of term t_i at bits
-// [(s*2^TB + q)*5 +: 5]. Only the TW-bit term index is registered; sub_o is
-// the stored table's term t_q, selected combinationally in stage 1 (a
-// 4*2^TB*5-bit read register would cost 320 flip-flops, on the iCE40 as
-// many logic cells, for no gain: the table only changes under LOAD). sub_o
-// therefore holds while re_i is low and no write happens, and a write in
-// cycle s is already visible at s+1 (a LOAD racing a COMPUTE is undefined
-// by the ISA; docs/isa.md).
+// Read: tab_o is the stored table itself (no read port). bm_array selects
+// term t, the row's selector and each lane's code in stage 1, with the term
+// index COMPUTE registers for stage 1 anyway: a registered read of term t's
+// 4*2^TB*5 bits at stage 0 cost as many flip-flops (on the iCE40 as many
+// logic cells) for nothing, since the table only changes under LOAD. A write
+// in the cycle a term is issued is therefore visible to that term (a LOAD
+// racing a COMPUTE is undefined by the ISA; docs/isa.md).
 module bm_tab #(
   parameter int unsigned TB = 4,    // table index bits
   parameter int unsigned MT = 4,    // max terms
-  parameter int unsigned TW = 2,    // term index bits
   parameter int unsigned DW = 16    // write bytes per cycle (power of two)
 ) (
   input  logic                        clk_i,
@@ -30,9 +27,7 @@ module bm_tab #(
   /* verilator lint_on UNUSEDSIGNAL */
   input  logic [DW*8-1:0]             wdata_i,
   input  logic [DW-1:0]               wmask_i,
-  input  logic                        re_i,
-  input  logic [TW-1:0]               t_i,
-  output logic [4*(1<<TB)*5-1:0]      sub_o
+  output logic [MT*4*(1<<TB)*5-1:0]   tab_o
 );
   localparam int unsigned NE    = 4 * (1 << TB);  // entries per term
   localparam int unsigned SW    = NE * 5;         // bits per term
@@ -41,7 +36,6 @@ module bm_tab #(
   localparam int unsigned NCH   = BYTES / DW;     // DW-byte chunks
 
   logic [MT*SW-1:0]  tab_q;   // term t at [t*SW +: SW], entry e at [e*5 +: 5]
-  logic [TW-1:0]     t_q;     // term of the read issued last
   /* verilator lint_off UNUSEDSIGNAL */
   logic [2*DW*8-1:0] img2;    // lower half: shifted-out copy
   logic [DW*8-1:0]   rot;     // rot byte b = wdata byte (b - offset) mod DW; bits 5:3 unused
@@ -83,10 +77,5 @@ module bm_tab #(
     end
   end
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) t_q <= '0;
-    else if (re_i) t_q <= t_i;
-  end
-
-  assign sub_o = tab_q[32'(t_q) * SW +: SW];
+  assign tab_o = tab_q;
 endmodule
