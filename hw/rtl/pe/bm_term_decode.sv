@@ -29,11 +29,13 @@ module bm_term_decode #(
   output logic [2:0]           sh_o
 );
   localparam int unsigned CW = MAXB > 2 * MT ? MAXB : 2 * MT;
+  localparam int unsigned IW = $clog2(CW + 1);   // index into ce (2t + 2 <= 2*MT <= CW)
 
   /* verilator lint_off UNUSEDSIGNAL */
   logic [CW:0]   ce;        // ce[i+1] = code bit i, ce[0] = x[-1] = 0
   /* verilator lint_on UNUSEDSIGNAL */
   logic [3:0]    t2;        // 2t
+  logic [IW-1:0] i0;        // 2t as an index into ce
   logic          f0, f1, f2, top;
   logic [2:0]    dig;       // x[2t+1], x[2t], x[2t-1]
   logic [4:0]    ent;
@@ -41,15 +43,16 @@ module bm_term_decode #(
   always_comb begin
     ce   = {CW'(code_i), 1'b0};
     t2   = 4'({t_i, 1'b0});
+    i0   = IW'({t_i, 1'b0});
     // offset-binary: invert the digit bit that is the code's top bit b-1
     top  = bits_i == (t2 | 4'd1);               // b = 2t+1: odd b, last digit
     f0   = offset_i && bits_i == t2;            // b-1 = 2t-1
     f1   = offset_i && top;                     // b-1 = 2t
     f2   = offset_i && bits_i == t2 + 4'd2;     // b-1 = 2t+1
     // x[2t+1] = x[2t] (sign extension) when b = 2t+1
-    dig[0] = ce[t2] ^ f0;
-    dig[1] = ce[t2 + 4'd1] ^ f1;
-    dig[2] = top ? dig[1] : ce[t2 + 4'd2] ^ f2;
+    dig[0] = ce[i0] ^ f0;
+    dig[1] = ce[i0 + IW'(1)] ^ f1;
+    dig[2] = top ? dig[1] : ce[i0 + IW'(2)] ^ f2;
     ent  = row_tab_i[code_i[TB-1:0]*5 +: 5];
 
     if (dmode_i) begin
