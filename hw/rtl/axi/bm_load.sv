@@ -9,16 +9,14 @@
 // (bm_dma_check, computed at dispatch and queued with the instruction); an
 // error response sets DRAM. abort_i stops new bursts; the burst in flight is
 // drained (no writes) before the unit goes idle.
-// Addresses: legality is exact over 64 bits (bm_dma_check); the burst state keeps
-// AW+2 bits (AW = DMA address bits, >= 38: a transfer spans < 2^37 bytes).
-// Bits AW and up of a transfer's addresses are replaced by "0" or "1" (the
-// high part of the first address is nonzero): all differences and 4 KiB /
-// beat boundaries stay exact. A burst at or above 2^AW goes out with all
-// upper address bits set, which no memory below 2^AW answers but with an
-// error, as the full address would (DRAM at the same beat as the engine).
+// Addresses: device addresses have AB bits (the preset's addr_bits); a
+// transfer that started has passed bm_dma_check, so every byte it moves lies
+// below 2^AB and the burst state keeps AB+1 bits: exclusive ends (row end,
+// next 4 KiB boundary, 256-beat cap) reach 2^AB at most (a few KiB above it
+// for the cap), never 2^(AB+1). m_axi addresses above bit AB are 0.
 module bm_load #(
   parameter int unsigned DW = 16,  // AXI data bytes
-  parameter int unsigned AW = 64   // DMA address bits (device memory < 2^AW)
+  parameter int unsigned AB = 64   // device address bits
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
@@ -30,7 +28,7 @@ module bm_load #(
   input  logic [127:0]    insn_i,
   /* verilator lint_on UNUSEDSIGNAL */
   input  logic [7:0]      chk_i,     // bm_dma_check code of insn_i
-  input  logic [4*64-1:0] base_i,
+  input  logic [4*AB-1:0] base_i,
   output logic            busy_o,
   output logic            last_o,
   output logic            err_o,
@@ -50,7 +48,7 @@ module bm_load #(
   output logic [DW-1:0]   sp_mask_o
 );
   localparam int unsigned OB = $clog2(DW);
-  localparam int unsigned W = AW + 2;   // burst-state address bits
+  localparam int unsigned W = AB + 1;   // burst-state address bits
   localparam logic [W-1:0] DWM = W'(DW) - W'(1);
 
   logic [1:0]  i_sp, i_base;
@@ -68,12 +66,10 @@ module bm_load #(
   assign i_stride = insn_i[bm_isa_pkg::LOAD_DRAM_STRIDE_LSB +: 24];
 
   // ---- start: legality from the queue, first address
-  logic [63:0] i_b;
-  logic [64:0] first_a;
+  logic [AB-1:0] i_b;
   logic        bad;
   always_comb begin
-    i_b     = base_i[i_base*64 +: 64];
-    first_a = 65'(i_b) + 65'(i_off);
+    i_b     = base_i[i_base*AB +: AB];
     bad     = start_i && chk_i != bm_isa_pkg::ERR_NONE;
   end
 
@@ -88,12 +84,10 @@ module bm_load #(
   logic [W-1:0] bx_q, by_q, ba_q;
   logic [1:0]  tail_q;
   logic        rerr_q;
-  logic [W-1:0] a0;         // first address in burst-state form
-  logic         hi0;
+  logic [W-1:0] a0;         // first address (< 2^AB when the LOAD is legal)
 
   always_comb begin
-    hi0 = first_a[64:AW] != '0;
-    a0  = {1'b0, hi0, first_a[AW-1:0]};
+    a0 = W'(i_b) + W'(i_off);
     if (start_i) begin
       act_c = !bad; issued_c = 1'b0; infl_c = 1'b0;
       cur_c = a0; rs_c = a0; re_c = a0 + W'(i_rowb);
@@ -115,11 +109,8 @@ module bm_load #(
     ar_req_o  = act_c && !issued_c && !infl_c && !abort_i;
     ar_len_o  = 8'(((by + DWM) >> OB) - (cur_c >> OB) - W'(1));
   end
-  if (AW < 64) begin : g_hi
-    assign ar_addr_o = {{(64-AW){cur_c[W-1:AW] != 2'b00}}, cur_c[AW-1:OB], {OB{1'b0}}};
-  end else begin : g_full
-    assign ar_addr_o = {cur_c[63:OB], {OB{1'b0}}};
-  end
+  // a burst's first byte is below 2^AB: bit AB of cur_c is 0 whenever ar_req_o
+  assign ar_addr_o = 64'({cur_c[AB-1:OB], {OB{1'b0}}});
 
   // ---- beat handling
   logic [W-1:0] lo, hi, ba_end;

@@ -6,11 +6,11 @@
 // FIFO that feeds the W beats (WSTRB covers unaligned starts and odd ends).
 // The unit finishes in the cycle of the last B response. abort_i: no new
 // bursts; the burst in flight is completed with zero strobes.
-// Addresses: as in bm_load (AW+2-bit burst state,
-// bursts at or above 2^AW go out with all upper address bits set).
+// Addresses: as in bm_load (AB+1-bit burst state: a started STORE passed
+// bm_dma_check, so all its bytes lie below 2^AB).
 module bm_store #(
   parameter int unsigned DW  = 16,
-  parameter int unsigned AW  = 64    // DMA address bits (device memory < 2^AW)
+  parameter int unsigned AB  = 64    // device address bits
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
@@ -22,7 +22,7 @@ module bm_store #(
   input  logic [127:0]    insn_i,
   /* verilator lint_on UNUSEDSIGNAL */
   input  logic [7:0]      chk_i,     // bm_dma_check code of insn_i
-  input  logic [4*64-1:0] base_i,
+  input  logic [4*AB-1:0] base_i,
   output logic            busy_o,
   output logic            last_o,
   output logic            err_o,
@@ -47,7 +47,7 @@ module bm_store #(
   localparam int unsigned CAP = 4 * DW;                 // FIFO bytes
   localparam int unsigned CW  = $clog2(CAP + 1);
   localparam int unsigned DB  = DW * 8;
-  localparam int unsigned W   = AW + 2;   // burst-state address bits
+  localparam int unsigned W   = AB + 1;   // burst-state address bits
   localparam logic [W-1:0] DWM = W'(DW) - W'(1);
   localparam int unsigned NWB = NW * 32;
   localparam int unsigned CB  = CAP * 8;
@@ -68,12 +68,10 @@ module bm_store #(
   assign i_stride = insn_i[bm_isa_pkg::STORE_DRAM_STRIDE_LSB +: 24];
 
   // ---- start: legality from the queue (bm_dma_check), first address
-  logic [63:0] i_b;
-  logic [64:0] first_a;
+  logic [AB-1:0] i_b;
   logic        bad;
   always_comb begin
-    i_b     = base_i[i_base*64 +: 64];
-    first_a = 65'(i_b) + 65'(i_off);
+    i_b     = base_i[i_base*AB +: AB];
     bad     = start_i && chk_i != bm_isa_pkg::ERR_NONE;
   end
 
@@ -81,8 +79,8 @@ module bm_store #(
   logic        act_q, issued_q;
   logic [1:0]  st_q;
   logic [W-1:0] cur_q, rs_q, re_q, bx_q, by_q, ba_q;
-  logic [W-1:0] a0;    // first address in burst-state form
-  assign a0 = {1'b0, first_a[64:AW] != '0, first_a[AW-1:0]};
+  logic [W-1:0] a0;    // first address (< 2^AB when the STORE is legal)
+  assign a0 = W'(i_b) + W'(i_off);
   logic [11:0] rows_q;
   logic [23:0] stride_q;
   logic [15:0] rowb_q;
@@ -106,11 +104,8 @@ module bm_store #(
   end
 
   assign aw_valid_o = act_q && st_q == S_AW && !abort_i;
-  if (AW < 64) begin : g_hi
-    assign aw_addr_o = {{(64-AW){cur_q[W-1:AW] != 2'b00}}, cur_q[AW-1:OB], {OB{1'b0}}};
-  end else begin : g_full
-    assign aw_addr_o = {cur_q[63:OB], {OB{1'b0}}};
-  end
+  // a burst's first byte is below 2^AB: bit AB of cur_q is 0 whenever aw_valid_o
+  assign aw_addr_o  = 64'({cur_q[AB-1:OB], {OB{1'b0}}});
   assign aw_len_o   = 8'(((by + DWM) >> OB) - (cur_q >> OB) - W'(1));
   assign w_valid_o  = act_q && st_q == S_W && (fifo_ok || abort_i);
   assign w_data_o   = wdat;
