@@ -63,7 +63,7 @@ module bm_dma_check #(
   // shared arithmetic: DRAM extent (both), scratchpad extent (LOAD: rows *
   // row_bytes, STORE: (rows - 1) * sp_stride)
   logic [AB-1:0] i_b;
-  logic [LW-1:0] first_a, last_a;
+  logic [LW-1:0] first_a, end_a;   // end_a: one past the last byte
   logic [35:0] rs_prod;
   logic [11:0] m_a;
   logic [15:0] m_b;
@@ -71,7 +71,7 @@ module bm_dma_check #(
   logic [11:0] rows1;
   logic [27:0] rs_lo;
   logic [19:0] rs_hi;
-  logic [SW-1:0] spsize, spend, lastw;
+  logic [SW-1:0] spsize, spend, endw;
   logic        fld;
 
   always_comb begin
@@ -84,7 +84,7 @@ module bm_dma_check #(
     rs_lo   = rows1 * i_stride[15:0];
     rs_hi   = rows1 * i_stride[23:16];
     rs_prod = 36'(rs_lo) + (36'(rs_hi) << 16);
-    last_a  = first_a + LW'(rs_prod) + LW'(i_rowb) - LW'(1);
+    end_a   = first_a + LW'(rs_prod) + LW'(i_rowb);
     m_a     = is_st ? rows1 : i_rows;
     m_b     = is_st ? 16'(s_sps) : i_rowb;
     m_p     = 28'(m_a) * 28'(m_b);
@@ -95,15 +95,19 @@ module bm_dma_check #(
       default: spsize = SW'(TAB_BYTES);
     endcase
     spend = SW'(l_spa) + SW'(m_p);
-    lastw = SW'(s_spa) + SW'(m_p) + SW'(i_rowb[15:2]) - SW'(1);
+    // one past the last ACC word: compared with > (no decrement adder)
+    endw = SW'(s_spa) + SW'(m_p) + SW'(i_rowb[15:2]);
     fld   = i_rows == '0 || i_rowb == '0 ||
             (is_st ? (insn_i[bm_isa_pkg::F_POP_NEXT_LSB] || insn_i[bm_isa_pkg::F_PUSH_NEXT_LSB] ||
                       i_rowb[1:0] != 2'b00)
                    : (insn_i[bm_isa_pkg::F_POP_PREV_LSB] || insn_i[bm_isa_pkg::F_PUSH_PREV_LSB]));
     if (!is_ld && !is_st) code_o = bm_isa_pkg::ERR_NONE;
     else if (fld) code_o = bm_isa_pkg::ERR_FIELD;
-    else if (is_st ? lastw >= SW'(ACC_WORDS) : spend > spsize) code_o = bm_isa_pkg::ERR_SP_RANGE;
-    else if ((last_a >> AB) != '0) code_o = bm_isa_pkg::ERR_DRAM;
+    else if (is_st ? endw > SW'(ACC_WORDS) : spend > spsize) code_o = bm_isa_pkg::ERR_SP_RANGE;
+    // the last byte (end_a - 1, row_bytes >= 1 here) is at or above 2^AB
+    // exactly when end_a > 2^AB
+    else if ((end_a >> AB) > LW'(1) || ((end_a >> AB) == LW'(1) && end_a[AB-1:0] != '0))
+      code_o = bm_isa_pkg::ERR_DRAM;
     else code_o = bm_isa_pkg::ERR_NONE;
   end
 endmodule

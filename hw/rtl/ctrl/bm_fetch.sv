@@ -49,7 +49,9 @@ module bm_fetch #(
   logic [SW-1:0]   n_q, rd_q, ph_q;     // valid insns, next to dispatch, slot phase
   logic [31:0]     pc_q, hpc_q;         // next to fetch, pc of the head
   logic            infl_q, rerr_q;
-  logic [15:0]     bi_q;                // beat index
+  // beat index: a burst has at most BB/DW beats (it fits the buffer)
+  localparam int unsigned BIW = $clog2(BB / DW + 1);
+  logic [BIW-1:0]  bi_q;
   logic [SW-1:0]   fn_q;
 
   // burst length from the offset in the beat and the bytes fetched: a burst
@@ -78,7 +80,7 @@ module bm_fetch #(
   // beat bi of the burst lands in DW-byte chunk bi of the buffer
   for (genvar k = 0; k < BB / DW; k++) begin : g_chunk
     always_ff @(posedge clk_i) begin
-      if (r_valid_i && infl_q && bi_q == 16'(k)) buf_q[k*DW*8 +: DW*8] <= r_data_i;
+      if (r_valid_i && infl_q && bi_q == BIW'(k)) buf_q[k*DW*8 +: DW*8] <= r_data_i;
     end
   end
 
@@ -99,7 +101,7 @@ module bm_fetch #(
       end
       if (take_i) rd_q <= rd_q + 1'b1;
       if (r_valid_i && infl_q) begin
-        bi_q <= bi_q + 16'd1;
+        bi_q <= bi_q + BIW'(1);
         if (r_err_i) rerr_q <= 1'b1;
         if (r_last_i) begin
           infl_q <= 1'b0;

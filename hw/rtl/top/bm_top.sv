@@ -76,6 +76,11 @@ module bm_top (
   // device address bits (preset addr_bits): INSN/BASEn registers, fetch
   // addresses, DMA legality and burst state; m_axi_* addresses stay 64-bit
   localparam int unsigned AB   = bm_cfg_pkg::ADDR_BITS;
+  // LOAD scratchpad write addresses stay below the largest scratchpad
+  localparam int unsigned SPMAX = bm_cfg_pkg::WGT_BYTES > bm_cfg_pkg::ACT_BYTES ?
+                                  bm_cfg_pkg::WGT_BYTES : bm_cfg_pkg::ACT_BYTES;
+  localparam int unsigned SPMX2 = bm_cfg_pkg::META_BYTES > TABB ? bm_cfg_pkg::META_BYTES : TABB;
+  localparam int unsigned SPB  = $clog2((SPMAX > SPMX2 ? SPMAX : SPMX2) + 1);
 
   logic clk, rst_n;
   assign clk   = ap_clk;
@@ -254,7 +259,7 @@ module bm_top (
   logic [SATW-1:0] c_nsat;
   logic        s_wbeat;
 
-  bm_load #(.DW(DW), .AB(AB)) u_load (
+  bm_load #(.DW(DW), .AB(AB), .SPB(SPB)) u_load (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
     .start_i(u_start[0] && !u_nop[0]), .insn_i(q_head[0*160 +: 128]), .chk_i(q_chk[7:0]), .base_i(base),
     .busy_o(l_busy), .last_o(l_last), .err_o(u_err[0]), .err_code_o(u_code[0*8 +: 8]),
@@ -322,7 +327,7 @@ module bm_top (
     .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tre_o(t_re), .tt_o(t_t),
     .tsub_i(t_sub));
 
-  bm_store #(.DW(DW), .AB(AB)) u_store (
+  bm_store #(.DW(DW), .AB(AB), .ACC_WORDS(bm_cfg_pkg::ACC_BYTES / 4)) u_store (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
     .start_i(u_start[2] && !u_nop[2]), .insn_i(q_head[2*160 +: 128]), .chk_i(q_chk[15:8]), .base_i(base),
     .busy_o(s_busy), .last_o(s_last), .err_o(u_err[2]), .err_code_o(u_code[2*8 +: 8]),
