@@ -144,6 +144,17 @@ module bm_store #(
   logic [2*DB-1:0]  prot2;    // lower half: shifted-out copy
   /* verilator lint_on UNUSEDSIGNAL */
   logic [DB-1:0]    prot, wdat;
+  // W beat read in two steps instead of one CAP:1 byte mux per lane: ring
+  // byte q sits in column q % DW, row q / DW (CAP / DW = 4 rows); the lanes
+  // read positions hb .. hb+DW-1, one per column, column c at row hr
+  // (c >= hc) or hr + 1 (c < hc), hr/hc = hb / DW, hb % DW. Pick each
+  // column's row (4:1), then rotate the columns by hc to the lanes.
+  logic [OB-1:0]    hc;
+  logic [PW-OB-1:0] hr, cr;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [2*DB-1:0]  col2;     // upper half: the rotated-out copy
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [DB-1:0]    col;
   logic [CAP-1:0]   pwe, pm;
   /* verilator lint_off UNUSEDSIGNAL */
   logic [2*CAP-1:0] pm2;      // lower half: rotated-out copy
@@ -190,8 +201,15 @@ module bm_store #(
     hb    = rp_q - PW'(sh);
     vm    = 32'(cnt_q) >= DW ? '1 : DW'((2*DW)'(1) << cnt_q) - DW'(1);  // valid bytes
     vm    = vm << sh;
+    hc    = hb[OB-1:0];
+    hr    = hb[PW-1:OB];
+    for (int c = 0; c < DW; c++) begin
+      cr = hr + ((OB'(c) < hc) ? (PW-OB)'(1) : (PW-OB)'(0));
+      col[c*8 +: 8] = fifo_q[(32'(cr) * DW + c) * 8 +: 8];
+    end
+    col2  = {col, col} >> {hc, 3'b000};
     for (int k = 0; k < DW; k++) begin
-      wdat[k*8 +: 8] = vm[k] ? fifo_q[32'(PW'(hb + PW'(k))) * 8 +: 8] : '0;
+      wdat[k*8 +: 8] = vm[k] ? col2[k*8 +: 8] : '0;
     end
   end
 
