@@ -6,6 +6,7 @@
 
 #include "bm_lower_ref.h"
 #include "bm_test.h"
+#include "bm_driver.h"
 #include "bm_engine.h"
 #include "pack/bm_pack.h"
 #include "sched/bm_sched.h"

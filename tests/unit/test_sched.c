@@ -10,6 +10,7 @@
 #include "bm_lower_ref.h"
 #include "bm_test.h"
 #include "bitmill.h"
+#include "bm_driver.h"
 #include "bm_engine.h"
 #include "pack/bm_pack.h"
 #include "sched/bm_sched.h"
