@@ -13,9 +13,12 @@ module bm_compute #(
   parameter int unsigned R = 8, C = 8, L = 4, MAXB = 8, MT = 4, TB = 4,
   parameter int unsigned WGT_BYTES = 65536, META_BYTES = 8192,
   parameter int unsigned ACT_BYTES = 131072, ACC_BYTES = 16384,
-  parameter int unsigned WLB = 64, MLB = 16, CLB = 32,
+  parameter int unsigned WLB = 64,
   parameter int unsigned TW = 2,                // term index bits
-  parameter int unsigned GPW = 30, ASW = 20     // PE group / activation sum bits
+  parameter int unsigned GPW = 30, ASW = 20,    // PE group / activation sum bits
+  // scratchpad byte-address bits (derived; not meant to be overridden)
+  parameter int unsigned WAW = $clog2(WGT_BYTES), MAW = $clog2(META_BYTES),
+  parameter int unsigned AAW = $clog2(ACT_BYTES), CAW = $clog2(ACC_BYTES)
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -29,22 +32,25 @@ module bm_compute #(
   output logic              step_o,    // a term is issued (CP_STEP)
   output logic [$clog2(R*C+1)-1:0] nsat_o,
   // scratchpad read ports
+  // scratchpad ports: byte addresses as wide as each scratchpad (legal
+  // accesses are below its size; on a range error the read is discarded and
+  // the write suppressed), data as wide as used (bm_spad RB / WB)
   output logic              wre_o,
-  output logic [31:0]       wraddr_o,
+  output logic [WAW-1:0] wraddr_o,
   input  logic [WLB*8-1:0]  wrdata_i,
   output logic              mre_o,
-  output logic [31:0]       mraddr_o,
-  input  logic [MLB*8-1:0]  mrdata_i,
+  output logic [MAW-1:0] mraddr_o,
+  input  logic [R*16-1:0]   mrdata_i,  // first R entries of the META window
   output logic              are_o,
-  output logic [31:0]       araddr_o,
+  output logic [AAW-1:0] araddr_o,
   input  logic [2*C*L*8-1:0] ardata_i,  // first two ACT words of the window
   output logic              cre_o,
-  output logic [31:0]       craddr_o,
+  output logic [CAW-1:0] craddr_o,
   input  logic [R*32-1:0]   crdata_i,  // first R words of the ACC window
   output logic              cwe_o,
-  output logic [31:0]       cwaddr_o,
-  output logic [CLB*8-1:0]  cwdata_o,
-  output logic [CLB-1:0]    cwmask_o,
+  output logic [CAW-1:0] cwaddr_o,
+  output logic [R*32-1:0]   cwdata_o,
+  output logic [4*R-1:0]    cwmask_o,
   // decode table (bm_tab): read of term t at stage 0, sub-tables at stage 1
   output logic              tre_o,
   output logic [TW-1:0]     tt_o,
@@ -284,15 +290,13 @@ module bm_compute #(
 
   // ---- scratchpad reads of this cycle
   assign wre_o    = term;
-  logic [WLW-1:0] wra;
-  assign wra      = WLW'(wb_c) + WLW'(bp_c[BPW-1:3]);
-  assign wraddr_o = 32'(wra);
+  assign wraddr_o = WAW'(wb_c) + WAW'(bp_c[BPW-1:3]);
   assign mre_o    = term;
-  assign mraddr_o = 32'(mc_c) << 1;
+  assign mraddr_o = MAW'({mc_c, 1'b0});
   assign are_o    = term;
-  assign araddr_o = 32'(ay_c);
+  assign araddr_o = AAW'(ay_c);
   assign cre_o    = act_c && ph_c == PH_LD;
-  assign craddr_o = 32'(colw) << 2;
+  assign craddr_o = CAW'({colw, 2'b00});
   assign tre_o    = term;
   assign tt_o     = TW'(t_c);
 
@@ -354,12 +358,11 @@ module bm_compute #(
   always_comb begin
     wc = cnt_c - 16'(CP);
     cwe_o    = act_c && ph_c == PH_DRAIN && cnt_c >= 16'(CP) && !rng_err;
-    cwaddr_o = 32'(colw) << 2;
+    cwaddr_o = CAW'({colw, 2'b00});
     cwdata_o = '0;
     for (int c = 0; c < C; c++) begin
-      if (wc == 16'(c)) cwdata_o[R*32-1:0] = acc[c*R*32 +: R*32];
+      if (wc == 16'(c)) cwdata_o = acc[c*R*32 +: R*32];
     end
-    cwmask_o = '0;
-    cwmask_o[4*R-1:0] = '1;
+    cwmask_o = '1;
   end
 endmodule

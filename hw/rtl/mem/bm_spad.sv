@@ -1,27 +1,53 @@
 // bm_spad: byte-addressed scratchpad with window access. Lines of LB bytes
 // alternate between two banks (even lines in bank 0, odd lines in bank 1), so
 // the LB-byte window starting at ANY byte address is one line of each bank.
-// Write: up to LB bytes (wmask_i, byte k lands at waddr_i + k), committed at
-// the clock edge. Read: NRD independent ports, each returns the LB-byte
-// window at raddr one cycle later (latency 1, throughput 1/cycle). No
-// bounds checks: callers check ranges (the ISA legality rules) first.
+// Write: up to WB bytes (wmask_i, byte k lands at waddr_i + k), committed at
+// the clock edge. Read: NRD independent ports, each returns the first RB
+// bytes of the window at raddr one cycle later (latency 1, throughput
+// 1/cycle). No bounds checks: callers check ranges (the ISA legality rules)
+// first.
+//
+// Granularity parameters: every caller of a scratchpad accesses it at
+// addresses that are multiples of a fixed power of two (COMPUTE reads ACT in
+// whole C*L-byte words, META in 2-byte entries, ACC in int32 words; STORE
+// reads and COMPUTE writes ACC in int32 words; only LOAD writes and WGT reads
+// are byte-granular). WG / RG declare that granularity for the write port and
+// the read ports: the low log2(WG) / log2(RG) address bits must be zero and
+// are not looked at, so the lane rotations only get the shift stages that
+// can be non-zero (e.g. ACT on the default preset: 1 stage of 256 bits
+// instead of 6 stages of 8 bits). WB and RB are the bytes the callers
+// actually write and read (LOAD writes AXI_BYTES, COMPUTE reads 2*C*L of
+// ACT), so the rotations only produce lanes that someone uses. This is
+// explicit rather than left to constant propagation because the ice40 flow
+// synthesizes every module on its own (-noflatten) and the address ports
+// are driven by registers.
 module bm_spad #(
   parameter int unsigned LB    = 16,   // line bytes (power of two, >= 2)
   parameter int unsigned BYTES = 1024, // capacity in bytes
-  parameter int unsigned AW    = 24,   // byte-address bits
+  parameter int unsigned AW    = 24,   // byte-address bits (>= log2(BYTES))
   parameter int unsigned NRD   = 1,    // read ports
+  parameter int unsigned WB    = LB,   // write data bytes (<= LB)
+  parameter int unsigned WG    = 1,    // write address granularity (power of two, <= LB)
+  parameter int unsigned RB    = LB,   // read data bytes per port (<= LB)
+  parameter int unsigned RG    = 1,    // read address granularity (power of two, <= LB)
   parameter bit          RDW_OLD = 1'b1 // bm_sram: old data on a same-line read+write
 ) (
   input  logic              clk_i,
   input  logic              we_i,
-  input  logic [AW-1:0]     waddr_i,
-  input  logic [LB*8-1:0]   wdata_i,
-  input  logic [LB-1:0]     wmask_i,
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [AW-1:0]     waddr_i,     // low log2(WG) bits are zero
+  /* verilator lint_on UNUSEDSIGNAL */
+  input  logic [WB*8-1:0]   wdata_i,
+  input  logic [WB-1:0]     wmask_i,
   input  logic [NRD-1:0]    re_i,
-  input  logic [NRD*AW-1:0] raddr_i,
-  output logic [NRD*LB*8-1:0] rdata_o
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [NRD*AW-1:0] raddr_i,     // low log2(RG) bits are zero
+  /* verilator lint_on UNUSEDSIGNAL */
+  output logic [NRD*RB*8-1:0] rdata_o
 );
   localparam int unsigned OB    = $clog2(LB);
+  localparam int unsigned WGB   = $clog2(WG);  // write offset bits that are always 0
+  localparam int unsigned RGB   = $clog2(RG);  // read offset bits that are always 0
   localparam int unsigned LINES = (BYTES + LB - 1) / LB;
   // bank 0 holds lines 0, 2, 4, ...; bank 1 lines 1, 3, ... A window that
   // starts in the last line reaches past the end only with bytes no legal
@@ -32,21 +58,38 @@ module bm_spad #(
 
   // ---- write: byte k of the window goes to lane (waddr + k) % LB of line n
   // or n+1, so both banks take the same lane-rotated data (one rotation by
-  // the address offset) and differ only in their byte enables
+  // the address offset, in steps of WG bytes) and differ only in their byte
+  // enables. Lanes beyond WB are zero before the rotation.
   logic [LW-1:0]     wline;
   /* verilator lint_off UNUSEDSIGNAL */
   logic [2*LB*8-1:0] wimg;    // lower half: rotated-out copy
   /* verilator lint_on UNUSEDSIGNAL */
+  logic [LB*8-1:0]   wpad;
+  logic [LB-1:0]     wmpad;
   logic [2*LB-1:0]   wimask;
   logic [IW-1:0]     widx0, widx1;
   logic [LB*8-1:0]   wrot;
   logic [LB-1:0]     wm0, wm1;
 
+  assign wpad  = (LB*8)'(wdata_i);
+  assign wmpad = LB'(wmask_i);
+  if (OB > WGB) begin : g_wrot
+    logic [OB-WGB-1:0] woff;  // write offset in WG-byte steps
+    logic [OB+2:0]     wsh;   // the same in bits
+    logic [OB-1:0]     wshb;  // ... and in bytes
+    assign woff   = waddr_i[WGB +: OB - WGB];
+    assign wsh    = (OB+3)'(woff) << (WGB + 3);
+    assign wshb   = OB'(woff) << WGB;
+    assign wimg   = {wpad, wpad} << wsh;
+    assign wimask = {{LB{1'b0}}, wmpad} << wshb;
+  end else begin : g_wfix  // WG = LB: always line-aligned
+    assign wimg   = {wpad, wpad};
+    assign wimask = {{LB{1'b0}}, wmpad};
+  end
+
   always_comb begin
     wline  = waddr_i[AW-1:OB];
-    wimg   = {wdata_i, wdata_i} << {waddr_i[OB-1:0], 3'b000};
     wrot   = wimg[2*LB*8-1:LB*8];
-    wimask = {{LB{1'b0}}, wmask_i} << waddr_i[OB-1:0];
     if (!wline[0]) begin
       widx0 = IW'(wline >> 1);
       widx1 = IW'(wline >> 1);
@@ -65,10 +108,9 @@ module bm_spad #(
     logic [LW-1:0]   rline;
     logic [IW-1:0]   ridx0, ridx1;
     logic [LB*8-1:0] rd0, rd1;
-    logic [OB-1:0]   roff_q;
     logic            rodd_q;
     /* verilator lint_off UNUSEDSIGNAL */
-    logic [2*LB*8-1:0] rimg;  // upper half: bytes beyond the window
+    logic [2*LB*8-1:0] rimg;  // bits beyond the first RB bytes: not read
     /* verilator lint_on UNUSEDSIGNAL */
 
     assign rline = raddr_i[p*AW + OB +: LW];
@@ -83,13 +125,20 @@ module bm_spad #(
       .re_i(re_i[p]), .raddr_i(ridx1), .rdata_o(rd1));
 
     always_ff @(posedge clk_i) begin
-      if (re_i[p]) begin
-        roff_q <= raddr_i[p*AW +: OB];
-        rodd_q <= rline[0];
-      end
+      if (re_i[p]) rodd_q <= rline[0];
     end
 
-    assign rimg = (rodd_q ? {rd0, rd1} : {rd1, rd0}) >> {roff_q, 3'b000};
-    assign rdata_o[p*LB*8 +: LB*8] = rimg[LB*8-1:0];
+    if (OB > RGB) begin : g_rrot
+      logic [OB-RGB-1:0] roff_q;  // read offset in RG-byte steps
+      always_ff @(posedge clk_i) begin
+        if (re_i[p]) roff_q <= raddr_i[p*AW + RGB +: OB - RGB];
+      end
+      logic [OB+2:0] rsh;
+      assign rsh  = (OB+3)'(roff_q) << (RGB + 3);
+      assign rimg = (rodd_q ? {rd0, rd1} : {rd1, rd0}) >> rsh;
+    end else begin : g_rfix  // RG = LB: always line-aligned
+      assign rimg = rodd_q ? {rd0, rd1} : {rd1, rd0};
+    end
+    assign rdata_o[p*RB*8 +: RB*8] = rimg[RB*8-1:0];
   end
 endmodule
