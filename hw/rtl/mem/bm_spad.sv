@@ -1,6 +1,8 @@
 // bm_spad: byte-addressed scratchpad with window access. Lines of LB bytes
 // alternate between two banks (even lines in bank 0, odd lines in bank 1), so
 // the LB-byte window starting at ANY byte address is one line of each bank.
+// (When no access can leave its line, WB <= WG and RB <= RG, the
+// scratchpad is a single bank of all lines instead.)
 // Write: up to WB bytes (wmask_i, byte k lands at waddr_i + k), committed at
 // the clock edge. Read: NRD independent ports, each returns the first RB
 // bytes of the window at raddr one cycle later (latency 1, throughput
@@ -55,41 +57,57 @@ module bm_spad #(
   localparam int unsigned DEPTH = (LINES + 1) / 2;
   localparam int unsigned IW    = DEPTH > 1 ? $clog2(DEPTH) : 1;
   localparam int unsigned LW    = AW - OB;  // line-number bits
+  // Can an access reach into the next line? Not when it is at most one
+  // granule wide (WB <= WG, RB <= RG): a granule never straddles lines.
+  // Then line n + 1 is never touched: no "+ 1" index and no bank mix.
+  localparam bit         WX    = WB > WG;
+  localparam bit         RX    = RB > RG;
 
   // ---- write: byte k of the window goes to lane (waddr + k) % LB of line n
   // or n+1, so both banks take the same lane-rotated data (one rotation by
   // the address offset, in steps of WG bytes) and differ only in their byte
   // enables. Lanes beyond WB are zero before the rotation.
   logic [LW-1:0]     wline;
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [2*LB*8-1:0] wimg;    // lower half: rotated-out copy
-  /* verilator lint_on UNUSEDSIGNAL */
+  logic [OB-1:0]     woff;    // byte offset in the line (a multiple of WG)
   logic [LB*8-1:0]   wpad;
   logic [LB-1:0]     wmpad;
   logic [2*LB-1:0]   wimask;
-  logic [IW-1:0]     widx0, widx1;
   logic [LB*8-1:0]   wrot;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [IW-1:0]     widx0, widx1;  // not used by a one-bank scratchpad (g_flat)
   logic [LB-1:0]     wm0, wm1;
+  /* verilator lint_on UNUSEDSIGNAL */
 
-  assign wpad  = (LB*8)'(wdata_i);
-  assign wmpad = LB'(wmask_i);
-  if (OB > WGB) begin : g_wrot
-    logic [OB-WGB-1:0] woff;  // write offset in WG-byte steps
-    logic [OB+2:0]     wsh;   // the same in bits
-    logic [OB-1:0]     wshb;  // ... and in bytes
-    assign woff   = waddr_i[WGB +: OB - WGB];
-    assign wsh    = (OB+3)'(woff) << (WGB + 3);
-    assign wshb   = OB'(woff) << WGB;
-    assign wimg   = {wpad, wpad} << wsh;
-    assign wimask = {{LB{1'b0}}, wmpad} << wshb;
-  end else begin : g_wfix  // WG = LB: always line-aligned
-    assign wimg   = {wpad, wpad};
-    assign wimask = {{LB{1'b0}}, wmpad};
-  end
+  // Lane rotations as log2(LB) stages of one 2:1 multiplexer per bit (the
+  // rotation by a constant is wiring). Offset bits that are constant 0 (the
+  // granularity) remove their stage; lanes that are constant 0 or not used
+  // remove their multiplexers. A plain >> of the 2*LB-byte image would cost
+  // up to twice as many multiplexers per stage.
+  function automatic logic [LB*8-1:0] rotl(input logic [LB*8-1:0] x, input logic [OB-1:0] sh);
+    logic [LB*8-1:0] y;
+    y = x;
+    for (int s = 0; s < OB; s++) begin
+      if (sh[s]) y = (LB*8)'({y, y} >> (LB*8 - (8 << s)));
+    end
+    rotl = y;
+  endfunction
+  function automatic logic [LB*8-1:0] rotr(input logic [LB*8-1:0] x, input logic [OB-1:0] sh);
+    logic [LB*8-1:0] y;
+    y = x;
+    for (int s = 0; s < OB; s++) begin
+      if (sh[s]) y = (LB*8)'({y, y} >> (8 << s));
+    end
+    rotr = y;
+  endfunction
+
+  assign wpad   = (LB*8)'(wdata_i);
+  assign wmpad  = LB'(wmask_i);
+  assign woff   = OB > WGB ? OB'(waddr_i[OB-1:0] >> WGB) << WGB : '0;
+  assign wrot   = rotl(wpad, woff);
+  assign wimask = WX ? {{LB{1'b0}}, wmpad} << woff : {{LB{1'b0}}, wmpad << woff};
 
   always_comb begin
     wline  = waddr_i[AW-1:OB];
-    wrot   = wimg[2*LB*8-1:LB*8];
     if (!wline[0]) begin
       widx0 = IW'(wline >> 1);
       widx1 = IW'(wline >> 1);
@@ -97,48 +115,76 @@ module bm_spad #(
       wm1 = wimask[2*LB-1:LB];
     end else begin
       widx1 = IW'(wline >> 1);
-      widx0 = IW'((wline >> 1) + 1'b1);
+      widx0 = WX ? IW'((wline >> 1) + 1'b1) : IW'(wline >> 1);
       wm1 = wimask[LB-1:0];
       wm0 = wimask[2*LB-1:LB];
     end
   end
 
-  // ---- read ports: each port has its own copy of both banks
-  for (genvar p = 0; p < NRD; p++) begin : g_port
-    logic [LW-1:0]   rline;
-    logic [IW-1:0]   ridx0, ridx1;
-    logic [LB*8-1:0] rd0, rd1;
-    logic            rodd_q;
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic [2*LB*8-1:0] rimg;  // bits beyond the first RB bytes: not read
-    /* verilator lint_on UNUSEDSIGNAL */
+  // ---- read ports: each port has its own copy of the memory
+  if (!RX && !WX) begin : g_flat
+    // No access leaves its line: one bank of all lines, no bank selection
+    // (e.g. ACC on the ice40 preset: one int32 word per line).
+    localparam int unsigned FW = LINES > 1 ? $clog2(LINES) : 1;
+    for (genvar p = 0; p < NRD; p++) begin : g_port
+      logic [LB*8-1:0] rd;
+      logic [OB-1:0]   roff_q;   // byte offset in the line (a multiple of RG)
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic [LB*8-1:0] rimg;     // bytes beyond the first RB: not read
+      /* verilator lint_on UNUSEDSIGNAL */
 
-    assign rline = raddr_i[p*AW + OB +: LW];
-    assign ridx1 = IW'(rline >> 1);
-    assign ridx0 = rline[0] ? IW'((rline >> 1) + 1'b1) : IW'(rline >> 1);
+      bm_sram #(.WB(LB), .DEPTH(LINES), .IW(FW), .RDW_OLD(RDW_OLD)) u_line (
+        .clk_i, .we_i(we_i && (|wimask[LB-1:0])), .waddr_i(FW'(wline)), .wdata_i(wrot),
+        .wbe_i(wimask[LB-1:0]), .re_i(re_i[p]), .raddr_i(FW'(raddr_i[p*AW + OB +: LW])),
+        .rdata_o(rd));
 
-    bm_sram #(.WB(LB), .DEPTH(DEPTH), .IW(IW), .RDW_OLD(RDW_OLD)) u_bank0 (
-      .clk_i, .we_i(we_i && (|wm0)), .waddr_i(widx0), .wdata_i(wrot), .wbe_i(wm0),
-      .re_i(re_i[p]), .raddr_i(ridx0), .rdata_o(rd0));
-    bm_sram #(.WB(LB), .DEPTH(DEPTH), .IW(IW), .RDW_OLD(RDW_OLD)) u_bank1 (
-      .clk_i, .we_i(we_i && (|wm1)), .waddr_i(widx1), .wdata_i(wrot), .wbe_i(wm1),
-      .re_i(re_i[p]), .raddr_i(ridx1), .rdata_o(rd1));
-
-    always_ff @(posedge clk_i) begin
-      if (re_i[p]) rodd_q <= rline[0];
-    end
-
-    if (OB > RGB) begin : g_rrot
-      logic [OB-RGB-1:0] roff_q;  // read offset in RG-byte steps
       always_ff @(posedge clk_i) begin
-        if (re_i[p]) roff_q <= raddr_i[p*AW + RGB +: OB - RGB];
+        if (re_i[p]) roff_q <= OB > RGB ? OB'(raddr_i[p*AW +: OB] >> RGB) << RGB : '0;
       end
-      logic [OB+2:0] rsh;
-      assign rsh  = (OB+3)'(roff_q) << (RGB + 3);
-      assign rimg = (rodd_q ? {rd0, rd1} : {rd1, rd0}) >> rsh;
-    end else begin : g_rfix  // RG = LB: always line-aligned
-      assign rimg = rodd_q ? {rd0, rd1} : {rd1, rd0};
+      assign rimg = rotr(rd, roff_q);
+      assign rdata_o[p*RB*8 +: RB*8] = rimg[RB*8-1:0];
     end
-    assign rdata_o[p*RB*8 +: RB*8] = rimg[RB*8-1:0];
+  end else begin : g_banked
+    for (genvar p = 0; p < NRD; p++) begin : g_port
+      logic [LW-1:0]   rline;
+      logic [IW-1:0]   ridx0, ridx1;
+      logic [LB*8-1:0] rd0, rd1;
+      logic            rodd_q;
+      logic [OB-1:0]   roff_q;   // byte offset in the line (a multiple of RG)
+      logic [LB-1:0]   bsel;     // lane l comes from bank 1
+      logic [LB*8-1:0] rmrg;     // the window's bytes, in their lanes
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic [LB*8-1:0] rimg;     // bytes beyond the first RB: not read
+      /* verilator lint_on UNUSEDSIGNAL */
+
+      assign rline = raddr_i[p*AW + OB +: LW];
+      assign ridx1 = IW'(rline >> 1);
+      assign ridx0 = (RX && rline[0]) ? IW'((rline >> 1) + 1'b1) : IW'(rline >> 1);
+
+      bm_sram #(.WB(LB), .DEPTH(DEPTH), .IW(IW), .RDW_OLD(RDW_OLD)) u_bank0 (
+        .clk_i, .we_i(we_i && (|wm0)), .waddr_i(widx0), .wdata_i(wrot), .wbe_i(wm0),
+        .re_i(re_i[p]), .raddr_i(ridx0), .rdata_o(rd0));
+      bm_sram #(.WB(LB), .DEPTH(DEPTH), .IW(IW), .RDW_OLD(RDW_OLD)) u_bank1 (
+        .clk_i, .we_i(we_i && (|wm1)), .waddr_i(widx1), .wdata_i(wrot), .wbe_i(wm1),
+        .re_i(re_i[p]), .raddr_i(ridx1), .rdata_o(rd1));
+
+      always_ff @(posedge clk_i) begin
+        if (re_i[p]) begin
+          rodd_q <= rline[0];
+          roff_q <= OB > RGB ? OB'(raddr_i[p*AW +: OB] >> RGB) << RGB : '0;
+        end
+      end
+
+      // window byte j is lane (off + j) % LB: of line n (bank rodd) for lanes
+      // >= off, of line n + 1 (the other bank) below
+      always_comb begin
+        for (int l = 0; l < LB; l++) begin
+          bsel[l] = (!RX || OB'(l) >= roff_q) ? rodd_q : !rodd_q;
+          rmrg[l*8 +: 8] = bsel[l] ? rd1[l*8 +: 8] : rd0[l*8 +: 8];
+        end
+      end
+      assign rimg = rotr(rmrg, roff_q);
+      assign rdata_o[p*RB*8 +: RB*8] = rimg[RB*8-1:0];
+    end
   end
 endmodule
