@@ -81,6 +81,12 @@ module bm_compute #(
   // LD / DRAIN cycle counter: counts to CP + C - 1 at most (it stays 0 in
   // TERM); column index within the array (constant 0 when C = 1)
   localparam int unsigned CNW = $clog2(CP + C);
+  // range limits as constants to compare the base against (x + n > SIZE is
+  // x > SIZE - n: no adder per access); every preset has room for one access
+  localparam int unsigned MLIM  = META_ENTS - R;           // mc
+  localparam int unsigned ALIM1 = ACT_WORDS * CL - CL;     // ay, dense
+  localparam int unsigned ALIM2 = ACT_WORDS * CL - 2 * CL; // ay, 2:4 (two words)
+  localparam int unsigned CLIM  = ACC_WORDS - R;           // colw
   localparam int unsigned CIW = C > 1 ? $clog2(C) : 1;
 
   // ---- instruction fields
@@ -172,7 +178,6 @@ module bm_compute #(
   logic [BSW-1:0] bits_last, bits_end;  // bp + sb - 1, bp + 7 (bytes: bits 3 and up)
   /* verilator lint_on UNUSEDSIGNAL */
   logic [ABW-1:0] ab_next;
-  logic [AYW:0]   act_need;
   logic        rng_err;
   logic [CWW-1:0] colw;         // ACC word of the column being moved
   logic [CIW-1:0] cidx;         // column moved in an LD / DRAIN write-back cycle
@@ -199,15 +204,14 @@ module bm_compute #(
     bits_end   = BSW'(bp_c) + BSW'(7);
     ab_next    = ab_c + ABW'(ainc_c);
     wbyte_last = WLW'(wb_c) + WLW'(bits_last[BSW-1:3]);
-    act_need   = (AYW+1)'(ay_c) + (sparse_q ? (AYW+1)'(2 * CL) : (AYW+1)'(CL));
     rng_err = 1'b0;
     if (term) begin
       if (32'(wbyte_last) >= WGT_BYTES) rng_err = 1'b1;
-      if (32'(mc_c) + R > META_ENTS) rng_err = 1'b1;
-      if (32'(act_need) > ACT_WORDS * CL) rng_err = 1'b1;
+      if (32'(mc_c) > MLIM) rng_err = 1'b1;
+      if (sparse_q ? 32'(ay_c) > ALIM2 : 32'(ay_c) > ALIM1) rng_err = 1'b1;
     end
     if (act_c && (ph_c == PH_LD || (ph_c == PH_DRAIN && cnt_c >= CNW'(CP)))) begin
-      if (32'(colw) + R > ACC_WORDS) rng_err = 1'b1;
+      if (32'(colw) > CLIM) rng_err = 1'b1;
     end
 
     act_d = act_c; ph_d = ph_c; cnt_d = cnt_c; k_d = k_c; gs_d = gs_c; t_d = t_c;
