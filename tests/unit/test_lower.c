@@ -6,11 +6,13 @@
 
 #include "bm_lower_ref.h"
 #include "bm_test.h"
+#include "bm_driver.h"
 #include "bm_engine.h"
 #include "pack/bm_pack.h"
 #include "sched/bm_sched.h"
 
-#define BASE 0x400000000ull
+/* the preset's device-memory window (below 2^addr_bits, bm_dev_mem_base) */
+#define BASE bm_dev_mem_base(p, 1ull << 30)
 
 static int run_case(const bm_preset *p, bm_dtype dt, int bits, int group, int sparse, int N, int K, int M)
 {

@@ -73,10 +73,14 @@ module bm_top (
   localparam int unsigned CLB  = 1 << $clog2(4 * R > DW ? 4 * R : DW);
   localparam int unsigned NC   = bm_regs_pkg::N_COUNTERS;
   localparam int unsigned SATW = $clog2(R * C + 1);
-  // DMA address bits of the LOAD/STORE burst state (bm_load): 40 on 32-bit
-  // bus presets (iCE40-class boards; device memory must lie below 1 TiB),
-  // 64 otherwise. Registers, legality checks and m_axi_* stay 64-bit.
-  localparam int unsigned DMA_AW = DW <= 4 ? 40 : 64;
+  // device address bits (preset addr_bits): INSN/BASEn registers, fetch
+  // addresses, DMA legality and burst state; m_axi_* addresses stay 64-bit
+  localparam int unsigned AB   = bm_cfg_pkg::ADDR_BITS;
+  // LOAD scratchpad write addresses stay below the largest scratchpad
+  localparam int unsigned SPMAX = bm_cfg_pkg::WGT_BYTES > bm_cfg_pkg::ACT_BYTES ?
+                                  bm_cfg_pkg::WGT_BYTES : bm_cfg_pkg::ACT_BYTES;
+  localparam int unsigned SPMX2 = bm_cfg_pkg::META_BYTES > TABB ? bm_cfg_pkg::META_BYTES : TABB;
+  localparam int unsigned SPB  = $clog2((SPMAX > SPMX2 ? SPMAX : SPMX2) + 1);
 
   logic clk, rst_n;
   assign clk   = ap_clk;
@@ -86,12 +90,12 @@ module bm_top (
   logic        start, done, run_q;
   logic [7:0]  err_q;
   logic [31:0] errpc_q;
-  logic [63:0] insn_addr;
+  logic [AB-1:0] insn_addr;
   logic [31:0] insn_count;
-  logic [4*64-1:0] base;
+  logic [4*AB-1:0] base;
   logic [NC*32+31:0] cnt_flat;
 
-  bm_ctrl_regs #(.NC(NC)) u_regs (
+  bm_ctrl_regs #(.NC(NC), .AB(AB)) u_regs (
     .clk_i(clk), .rst_ni(rst_n),
     .awaddr_i(s_axi_control_awaddr), .awvalid_i(s_axi_control_awvalid),
     .awready_o(s_axi_control_awready), .wdata_i(s_axi_control_wdata),
@@ -144,7 +148,7 @@ module bm_top (
   logic [2:0]   q_full, q_push, q_empty;
   logic [7:0]   d_code;
 
-  bm_fetch #(.DW(DW), .FD(bm_cfg_pkg::FETCH_DEPTH)) u_fetch (
+  bm_fetch #(.DW(DW), .FD(bm_cfg_pkg::FETCH_DEPTH), .AB(AB)) u_fetch (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .en_i(en && !fin_q),
     .insn_addr_i(insn_addr), .insn_count_i(insn_count),
     .ar_req_o(f_req), .ar_addr_o(f_addr), .ar_len_o(f_len), .ar_gnt_i(f_gnt),
@@ -175,7 +179,7 @@ module bm_top (
   /* verilator lint_on UNUSEDSIGNAL */
   bm_dma_check #(.WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
                  .ACT_BYTES(bm_cfg_pkg::ACT_BYTES), .TAB_BYTES(TABB),
-                 .ACC_BYTES(bm_cfg_pkg::ACC_BYTES)) u_chk (
+                 .ACC_BYTES(bm_cfg_pkg::ACC_BYTES), .AB(AB)) u_chk (
     .insn_i(f_insn), .base_i(base), .code_o(f_chk));
   for (genvar k = 0; k < 2; k++) begin : g_chk
     bm_fifo #(.W(8), .DEPTH(bm_cfg_pkg::QUEUE_DEPTH)) u_fifo (
@@ -255,7 +259,7 @@ module bm_top (
   logic [SATW-1:0] c_nsat;
   logic        s_wbeat;
 
-  bm_load #(.DW(DW), .AW(DMA_AW)) u_load (
+  bm_load #(.DW(DW), .AB(AB), .SPB(SPB)) u_load (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
     .start_i(u_start[0] && !u_nop[0]), .insn_i(q_head[0*160 +: 128]), .chk_i(q_chk[7:0]), .base_i(base),
     .busy_o(l_busy), .last_o(l_last), .err_o(u_err[0]), .err_code_o(u_code[0*8 +: 8]),
@@ -339,7 +343,7 @@ module bm_top (
     .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tre_o(t_re), .tt_o(t_t),
     .tsub_i(t_sub));
 
-  bm_store #(.DW(DW), .AW(DMA_AW)) u_store (
+  bm_store #(.DW(DW), .AB(AB), .ACC_WORDS(bm_cfg_pkg::ACC_BYTES / 4)) u_store (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
     .start_i(u_start[2] && !u_nop[2]), .insn_i(q_head[2*160 +: 128]), .chk_i(q_chk[15:8]), .base_i(base),
     .busy_o(s_busy), .last_o(s_last), .err_o(u_err[2]), .err_code_o(u_code[2*8 +: 8]),
