@@ -51,10 +51,8 @@ module bm_compute #(
   output logic [CAW-1:0] cwaddr_o,
   output logic [R*32-1:0]   cwdata_o,
   output logic [4*R-1:0]    cwmask_o,
-  // decode table (bm_tab): read of term t at stage 0, sub-tables at stage 1
-  output logic              tre_o,
-  output logic [TW-1:0]     tt_o,
-  input  logic [4*(1<<TB)*5-1:0] tsub_i
+  // decode table (bm_tab's stored table; the array selects term t at stage 1)
+  input  logic [MT*4*(1<<TB)*5-1:0] tab_i
 );
   localparam int unsigned CL  = C * L;                 // ACT word bytes
   localparam int unsigned ACT_WORDS = ACT_BYTES / CL;
@@ -310,8 +308,6 @@ module bm_compute #(
   assign araddr_o = AAW'(ay_c);
   assign cre_o    = act_c && ph_c == PH_LD;
   assign craddr_o = CAW'({colw, 2'b00});
-  assign tre_o    = term;
-  assign tt_o     = TW'(t_c);
 
   // ---- stage 1 / 2 pipeline
   logic          v1_q, first1_q, t01_q, glast1_q, dq2_q, ld1_q;
@@ -360,7 +356,7 @@ module bm_compute #(
   bm_array #(.R(R), .C(C), .L(L), .MAXB(MAXB), .MT(MT), .TB(TB), .TW(TW), .GPW(GPW),
              .ASW(ASW)) u_array (
     .clk_i, .rst_ni, .bits_i(bits_q), .dmode_i(dmode_q), .offset_i(offset_q),
-    .sparse_i(sparse_q), .sel_i(sel_q), .zp_i(zp_q), .abits_i(abits_q), .sub_i(tsub_i),
+    .sparse_i(sparse_q), .sel_i(sel_q), .zp_i(zp_q), .abits_i(abits_q), .tab_i(tab_i),
     .v_i(v1_q), .first_i(first1_q), .t0_i(t01_q), .t_i(t1_q), .code_i(code), .idx_i(idx),
     .sel1_i(sel1), .act_i(ardata_i),
     .dq_i(dq2_q), .meta2_i(meta2_q), .clr_i(clr_a), .ld_i(ldv),

@@ -294,13 +294,11 @@ module bm_top (
   /* verilator lint_on UNUSEDSIGNAL */
   logic [R*32-1:0]   cp_wd;
   logic [4*R-1:0]    cp_wm;
-  // decode table: written by LOAD, read by COMPUTE (term t at stage 0)
+  // decode table: written by LOAD, read by COMPUTE (term t at stage 1)
   localparam int unsigned TW  = $clog2(MT) > 0 ? $clog2(MT) : 1;
   localparam int unsigned GPW = $clog2(bm_isa_pkg::GROUP_MAX) + $clog2(MT) + 16;  // |gp| <= GROUP_MAX*128*MT*128
   localparam int unsigned ASW = $clog2(bm_isa_pkg::GROUP_MAX) + 8;                // |asum| <= GROUP_MAX*128
-  logic              t_re;
-  logic [TW-1:0]     t_t;
-  logic [4*(1<<TB)*5-1:0] t_sub;
+  logic [MT*4*(1<<TB)*5-1:0] t_tab;
 
   bm_spad #(.LB(WLB), .BYTES(bm_cfg_pkg::WGT_BYTES), .AW(WAW), .NRD(1), .WB(DW)) u_wgt (
     .clk_i(clk), .we_i(l_we && l_sel == bm_isa_pkg::SP_WGT), .waddr_i(l_waddr[WAW-1:0]),
@@ -325,10 +323,9 @@ module bm_top (
             .RB(CRB), .RG(4), .RDW_OLD(CLB > 4)) u_acc (
     .clk_i(clk), .we_i(cp_we), .waddr_i(cp_wa), .wdata_i(cp_wd), .wmask_i(cp_wm),
     .re_i({st_re, cp_re}), .raddr_i({st_ra[CAW-1:0], cp_ra}), .rdata_o(c_rd));
-  bm_tab #(.TB(TB), .MT(MT), .TW(TW), .DW(DW)) u_tab (
+  bm_tab #(.TB(TB), .MT(MT), .DW(DW)) u_tab (
     .clk_i(clk), .rst_ni(rst_n), .we_i(l_we && l_sel == bm_isa_pkg::SP_TAB),
-    .waddr_i(l_waddr), .wdata_i(l_wdata), .wmask_i(l_wmask), .re_i(t_re), .t_i(t_t),
-    .sub_o(t_sub));
+    .waddr_i(l_waddr), .wdata_i(l_wdata), .wmask_i(l_wmask), .tab_o(t_tab));
 
   bm_compute #(.R(R), .C(C), .L(L), .MAXB(MAXB), .MT(MT), .TB(TB),
                .WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
@@ -340,8 +337,7 @@ module bm_top (
     .wre_o(w_re), .wraddr_o(w_ra), .wrdata_i(w_rd), .mre_o(m_re), .mraddr_o(m_ra),
     .mrdata_i(m_rd), .are_o(a_re), .araddr_o(a_ra), .ardata_i(a_rd),
     .cre_o(cp_re), .craddr_o(cp_ra), .crdata_i(c_rd[R*32-1:0]), .cwe_o(cp_we),
-    .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tre_o(t_re), .tt_o(t_t),
-    .tsub_i(t_sub));
+    .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tab_i(t_tab));
 
   bm_store #(.DW(DW), .AB(AB), .ACC_WORDS(bm_cfg_pkg::ACC_BYTES / 4)) u_store (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
