@@ -68,6 +68,11 @@ int bm_sim_available(const char *preset);
 /* BM_OK if [addr, addr+n) lies in [base, base+bytes), else BM_E_RANGE with a
  * message naming the backend. */
 int bm_mem_span(const char *who, uint64_t base, uint64_t bytes, uint64_t addr, uint64_t n, bm_err *err);
+/* Device address of the memory window of a host-RAM backend (ref://, sim://):
+ * 0x400000000 (above 4 GiB, so 64-bit addresses are exercised) where the
+ * window fits below 2^addr_bits, else 0x80000000 (the iCE40 board's); 0 when
+ * neither fits. */
+uint64_t bm_dev_mem_base(const bm_preset *p, uint64_t bytes);
 
 /* Simple first-fit allocator over a device address range, shared by the
  * backends that manage their own memory (ref, sim, usb). */

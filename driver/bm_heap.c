@@ -77,3 +77,14 @@ int bm_mem_span(const char *who, uint64_t base, uint64_t bytes, uint64_t addr, u
                        (unsigned long long)bytes);
     return BM_OK;
 }
+
+uint64_t bm_dev_mem_base(const bm_preset *p, uint64_t bytes)
+{
+    static const uint64_t cand[2] = {0x400000000ull, 0x80000000ull};
+    for (int i = 0; i < 2; i++)
+        if (p->addr_bits >= 64 ? bytes <= UINT64_MAX - cand[i]
+                               : cand[i] < (1ull << p->addr_bits) &&
+                                 bytes <= (1ull << p->addr_bits) - cand[i])
+            return cand[i];
+    return 0;
+}

@@ -44,14 +44,17 @@ PRESETS = sorted((load(p) for p in glob.glob(os.path.join(ROOT, "spec/presets/*.
                  key=lambda p: (p["name"] != "default", p["name"]))
 ISA_HASH = fnv1a32(canon(ISA))
 HW_KEYS = ["rows", "cols", "lanes", "max_bits", "max_terms", "table_bits", "wgt_bytes",
-           "meta_bytes", "act_bytes", "acc_bytes", "axi_bytes", "fetch_depth", "queue_depth"]
+           "meta_bytes", "act_bytes", "acc_bytes", "axi_bytes", "fetch_depth", "queue_depth",
+           "addr_bits"]
 RUN_KEYS = ["clock_mhz", "mem_latency", "mem_bpc"]
 
 
 def preset_hash(p):
     # Only what changes the hardware enters the hash: clock and memory-model
-    # defaults do not make a program incompatible.
-    return fnv1a32(canon({k: p[k] for k in HW_KEYS}))
+    # defaults do not make a program incompatible. addr_bits enters only below
+    # 64, so the presets that had 64-bit addresses before the key existed keep
+    # their hashes (and the programs compiled for them stay loadable).
+    return fnv1a32(canon({k: p[k] for k in HW_KEYS if k != "addr_bits" or p[k] != 64}))
 
 
 def check_presets():
@@ -64,6 +67,9 @@ def check_presets():
         assert p["table_bits"] <= p["max_bits"]
         assert p["axi_bytes"] in (4, 8, 16, 32, 64)
         assert p["acc_bytes"] % 4 == 0
+        # device address bits: at least 32 (4 KiB pages, the 32-bit dram_off
+        # and every board so far), at most the 64 of the registers and m_axi
+        assert 32 <= p["addr_bits"] <= 64, p["name"]
         assert p["act_bytes"] % (p["cols"] * p["lanes"]) == 0, p["name"]
 
 

@@ -16,7 +16,7 @@
 #include "bm_sim_api.h"
 #include "rtl_util.h"
 
-#define MB 0x400000000ull
+static uint64_t MB;   /* device address of the memory (rtl_mem_base: below 2^addr_bits) */
 #define MEMB (16u << 20)
 #define OFF_W 0x100000u    /* weights (BASE0) */
 #define OFF_A 0x40000u     /* activations + meta + tab (BASE1) */
@@ -134,6 +134,7 @@ int main(int argc, char **argv) {
     if (argc < 2) { fprintf(stderr, "usage: %s OUT.csv\n", argv[0]); return 2; }
     const bm_preset *p = bm_preset_find(bm_sim_preset_name());
     if (!p) return 1;
+    MB = rtl_mem_base(p, MEMB, 0);
     FILE *csv = fopen(argv[1], "a");
     if (!csv) { perror(argv[1]); return 1; }
     bm_sim_opts o = {MB, MEMB, p->mem_latency, p->mem_bpc, NULL};

@@ -20,6 +20,7 @@ typedef struct bm_preset {
     uint32_t axi_bytes;
     uint32_t fetch_depth;
     uint32_t queue_depth;
+    uint32_t addr_bits;
     uint32_t clock_mhz;
     uint32_t mem_latency;
     uint32_t mem_bpc;

@@ -249,7 +249,9 @@ static int start_insn(eng *e, int ui, uint64_t t)
 static int fetch_grant(eng *e, uint64_t t)
 {
     const bm_preset *p = e->p;
-    uint64_t addr = e->a.insn_addr + (uint64_t)e->pc * BM_INSN_BYTES;
+    /* instruction addresses wrap at 2^addr_bits, as the RTL's fetch adder
+     * does; a burst never crosses it (4 KiB rule) */
+    uint64_t addr = (e->a.insn_addr + (uint64_t)e->pc * BM_INSN_BYTES) & bm_addr_mask(p);
     uint32_t n = p->fetch_depth;
     if (n > e->a.insn_count - e->pc)
         n = e->a.insn_count - e->pc;
@@ -485,7 +487,12 @@ int bm_engine_run(const bm_preset *p, const bm_engine_opts *o, uint8_t *mem,
     e->x.mem = mem;
     e->x.mem_base = mem_base;
     e->x.mem_bytes = mem_bytes;
-    memcpy(e->x.base, a->base, sizeof e->x.base);
+    /* INSN and BASEn keep only addr_bits bits (docs/registers.md): the
+     * engine sees what the RTL's registers hold */
+    e->a.insn_addr &= bm_addr_mask(p);
+    for (int i = 0; i < 4; i++)
+        e->a.base[i] &= bm_addr_mask(p);
+    memcpy(e->x.base, e->a.base, sizeof e->x.base);
     e->x.timing_only = o->timing_only;
     e->x.msg = r->msg;
     e->fetch_req = a->insn_count ? 0 : NEVER;

@@ -36,6 +36,13 @@ int bm_engine_run(const bm_preset *p, const bm_engine_opts *o, uint8_t *mem,
                   uint64_t mem_base, uint64_t mem_bytes, const bm_run_args *a,
                   bm_run_result *r);
 
+/* Device addresses have p->addr_bits bits: the mask of the bits the INSN
+ * and BASEn registers store (docs/isa.md, "Device addresses"). */
+static inline uint64_t bm_addr_mask(const bm_preset *p)
+{
+    return p->addr_bits >= 64 ? UINT64_MAX : (1ull << p->addr_bits) - 1;
+}
+
 /* Bytes of each scratchpad of a preset (TAB derived from table_bits/max_terms). */
 uint32_t bm_sp_bytes(const bm_preset *p, int sp);
 uint32_t bm_tab_bytes(const bm_preset *p);

@@ -93,6 +93,14 @@ static int dram_span(bm_xstate *x, const bm_insn *in, uint32_t row, uint64_t *ad
         return BM_HWERR_DRAM;
     }
     a += off;
+    /* no byte at or above 2^addr_bits (a < 2^64 here, and the window check
+     * below covers the 2^64 end) */
+    if (x->p->addr_bits < 64 && (a >> x->p->addr_bits ||
+                                 (1ull << x->p->addr_bits) - a < in->row_bytes)) {
+        MSG("device address 0x%llx (+%u bytes) reaches 2^%u", (unsigned long long)a, in->row_bytes,
+            x->p->addr_bits);
+        return BM_HWERR_DRAM;
+    }
     if (a < x->mem_base || a - x->mem_base > x->mem_bytes ||
         x->mem_bytes - (a - x->mem_base) < in->row_bytes) {
         MSG("device address 0x%llx (+%u bytes) outside memory [0x%llx, 0x%llx)",

@@ -7,11 +7,10 @@
 #include "bm_driver.h"
 #include "bm_isa.h"
 
-#define REF_MEM_BASE 0x400000000ull /* above 4 GiB: exercises 64-bit addresses */
-
 typedef struct ref_dev {
     const bm_preset *p;
     uint8_t *mem;
+    uint64_t base;  /* device address of mem[0] (bm_dev_mem_base) */
     uint64_t bytes;
     bm_heap *heap;
     bm_engine_opts o;
@@ -28,8 +27,15 @@ static int ref_open(const char *arg, const bm_dev_opts *o, void **impl, bm_dev_i
         return bm_fail(err, BM_E_NOMEM, "out of memory");
     d->p = p;
     d->bytes = o && o->mem_bytes ? o->mem_bytes : (256ull << 20);
+    d->base = bm_dev_mem_base(p, d->bytes);
+    if (!d->base) {
+        unsigned long long n = d->bytes;
+        free(d);
+        return bm_fail(err, BM_E_INVAL, "ref://%s: %llu bytes of device memory do not fit below 2^%u",
+                       name, n, p->addr_bits);
+    }
     d->mem = calloc(1, d->bytes);
-    d->heap = bm_heap_new(REF_MEM_BASE, d->bytes);
+    d->heap = bm_heap_new(d->base, d->bytes);
     if (!d->mem || !d->heap) {
         free(d->mem);
         bm_heap_free(d->heap);
@@ -81,7 +87,7 @@ static void ref_free(void *impl, uint64_t addr)
 
 static int span(ref_dev *d, uint64_t addr, uint64_t n, bm_err *err)
 {
-    return bm_mem_span("ref", REF_MEM_BASE, d->bytes, addr, n, err);
+    return bm_mem_span("ref", d->base, d->bytes, addr, n, err);
 }
 
 static int ref_write(void *impl, uint64_t addr, const void *src, uint64_t n, bm_err *err)
@@ -89,7 +95,7 @@ static int ref_write(void *impl, uint64_t addr, const void *src, uint64_t n, bm_
     ref_dev *d = impl;
     int rc = span(d, addr, n, err);
     if (!rc)
-        memcpy(d->mem + (addr - REF_MEM_BASE), src, n);
+        memcpy(d->mem + (addr - d->base), src, n);
     return rc;
 }
 
@@ -98,7 +104,7 @@ static int ref_read(void *impl, uint64_t addr, void *dst, uint64_t n, bm_err *er
     ref_dev *d = impl;
     int rc = span(d, addr, n, err);
     if (!rc)
-        memcpy(dst, d->mem + (addr - REF_MEM_BASE), n);
+        memcpy(dst, d->mem + (addr - d->base), n);
     return rc;
 }
 
@@ -108,7 +114,7 @@ static int ref_run(void *impl, const bm_run_args *a, uint64_t timeout_ms, bm_run
     bm_engine_opts o = d->o;
     (void)timeout_ms; /* the engine is bounded by cycles instead */
     o.max_cycles = 1ull << 40;
-    int rc = bm_engine_run(d->p, &o, d->mem, REF_MEM_BASE, d->bytes, a, r);
+    int rc = bm_engine_run(d->p, &o, d->mem, d->base, d->bytes, a, r);
     if (rc == BM_E_TIMEOUT)
         return bm_fail(err, rc, "ref: program ran past %llu cycles", (unsigned long long)o.max_cycles);
     if (rc)

@@ -15,7 +15,6 @@
 #include "bm_isa.h"
 #include "bm_sim_api.h"
 
-#define SIM_MEM_BASE 0x400000000ull
 
 typedef struct sim_api {
     bm_sim *(*new_)(const bm_sim_opts *);
@@ -31,6 +30,7 @@ typedef struct sim_dev {
     void *dl;
     sim_api f;
     bm_sim *s;
+    uint64_t base;  /* device address of the model's memory (bm_dev_mem_base) */
     uint64_t bytes;
     bm_heap *heap;
 } sim_dev;
@@ -145,10 +145,17 @@ static int sim_open(const char *arg, const bm_dev_opts *o, void **impl, bm_dev_i
         return bm_fail(err, BM_E_MISMATCH, "sim://%s: %s was built for preset %s", name, path, got);
     }
     d->bytes = o && o->mem_bytes ? o->mem_bytes : (256ull << 20);
-    bm_sim_opts so = {SIM_MEM_BASE, d->bytes, o && o->mem_latency ? o->mem_latency : p->mem_latency,
+    d->base = bm_dev_mem_base(p, d->bytes);
+    if (!d->base) {
+        unsigned long long n = d->bytes;
+        sim_close(d);
+        return bm_fail(err, BM_E_INVAL, "sim://%s: %llu bytes of device memory do not fit below 2^%u",
+                       name, n, p->addr_bits);
+    }
+    bm_sim_opts so = {d->base, d->bytes, o && o->mem_latency ? o->mem_latency : p->mem_latency,
                       o && o->mem_bpc ? o->mem_bpc : p->mem_bpc, o ? o->trace_path : NULL};
     d->s = d->f.new_(&so);
-    d->heap = bm_heap_new(SIM_MEM_BASE, d->bytes);
+    d->heap = bm_heap_new(d->base, d->bytes);
     if (!d->s || !d->heap) {
         sim_close(d);
         return bm_fail(err, BM_E_NOMEM, "sim://%s: cannot create the model", name);
@@ -183,7 +190,7 @@ static void sim_free(void *impl, uint64_t addr) { bm_heap_release(((sim_dev *)im
 
 static int span(sim_dev *d, uint64_t addr, uint64_t n, bm_err *err)
 {
-    return bm_mem_span("sim", SIM_MEM_BASE, d->bytes, addr, n, err);
+    return bm_mem_span("sim", d->base, d->bytes, addr, n, err);
 }
 
 static int sim_write(void *impl, uint64_t addr, const void *src, uint64_t n, bm_err *err)
@@ -191,7 +198,7 @@ static int sim_write(void *impl, uint64_t addr, const void *src, uint64_t n, bm_
     sim_dev *d = impl;
     int rc = span(d, addr, n, err);
     if (!rc)
-        memcpy(d->f.mem(d->s) + (addr - SIM_MEM_BASE), src, n);
+        memcpy(d->f.mem(d->s) + (addr - d->base), src, n);
     return rc;
 }
 
@@ -200,7 +207,7 @@ static int sim_read(void *impl, uint64_t addr, void *dst, uint64_t n, bm_err *er
     sim_dev *d = impl;
     int rc = span(d, addr, n, err);
     if (!rc)
-        memcpy(dst, d->f.mem(d->s) + (addr - SIM_MEM_BASE), n);
+        memcpy(dst, d->f.mem(d->s) + (addr - d->base), n);
     return rc;
 }
 

@@ -83,6 +83,17 @@ int bm_buf_read(bm_dev *d, uint64_t a, void *s, uint64_t n, bm_err *err)
 
 int bm_dev_run(bm_dev *d, const bm_run_args *a, uint64_t timeout_ms, bm_run_result *r, bm_err *err)
 {
+    /* The INSN/BASE registers keep only the preset's addr_bits (the rest of
+     * a HI register is not stored): refuse an address that would be cut. */
+    const bm_preset *p = d->info.preset;
+    if (p && p->addr_bits < 64) {
+        uint64_t hi = a->insn_addr;
+        for (int i = 0; i < 4; i++)
+            hi |= a->base[i];
+        if (hi >> p->addr_bits)
+            return bm_fail(err, BM_E_INVAL, "device address 0x%llx needs more than the %u address "
+                           "bits of preset %s", (unsigned long long)hi, p->addr_bits, p->name);
+    }
     int rc = d->be->run ? d->be->run(d->impl, a, timeout_ms, r, err)
                         : bm_kernel_run(d->be, d->impl, a, timeout_ms, r, err);
     if (rc)

@@ -24,6 +24,15 @@ static inline void rtl_put_insn(uint8_t *mem, const bm_insn *in) {
     bm_insn_encode(in, mem);
 }
 
+/* Device address of a test memory window of `bytes`: 0x400000000 (above
+ * 4 GiB) on presets with 64 address bits; on presets with fewer, the window
+ * ends at 2^addr_bits with `top` (transfers and fetches then touch the last
+ * bytes below it) and starts at 0x80000000 (the iCE40 board's) without. */
+static inline uint64_t rtl_mem_base(const bm_preset *p, uint64_t bytes, int top) {
+    if (p->addr_bits >= 64) return 0x400000000ull;
+    return top ? (1ull << p->addr_bits) - bytes : 0x80000000ull;
+}
+
 /* Start a program and poll until ap_done (or max_cycles). Polls CTRL every
  * `poll` cycles; returns 0 when done. */
 static inline int rtl_run_prog(bm_sim *s, uint64_t insn_addr, uint32_t count,

@@ -10,12 +10,13 @@
 #include "rtl_gen.h"
 #include "rtl_util.h"
 
-#define MB 0x400000000ull
+static uint64_t MB;   /* memory window: ends at 2^addr_bits on narrow presets */
 
 static bm_insn I(int op) { bm_insn in; memset(&in, 0, sizeof in); in.op = (uint8_t)op; return in; }
 
 int main(void) {
     const bm_preset *p = bm_preset_find(bm_sim_preset_name());
+    if (p) MB = rtl_mem_base(p, GEN_MEM_BYTES, 1);
     if (!p) { CHECK(0, "preset"); return bm_test_done("rtl_dma"); }
     const uint32_t R = p->rows, C = p->cols, L = p->lanes, aw = C * L;
     const uint32_t lat[4] = {1, p->mem_latency, 7, 33};

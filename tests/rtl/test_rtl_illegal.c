@@ -7,7 +7,7 @@
 #include "rtl_gen.h"
 #include "rtl_util.h"
 
-#define MB 0x400000000ull
+static uint64_t MB;   /* memory window: ends at 2^addr_bits on narrow presets */
 #define MBYTES GEN_MEM_BYTES
 
 static const bm_preset *P;
@@ -53,6 +53,7 @@ static void run_case(const char *what, int expect, uint64_t insn_addr, uint32_t 
 int main(void) {
     P = bm_preset_find(bm_sim_preset_name());
     if (!P) { CHECK(0, "preset"); return bm_test_done("rtl_illegal"); }
+    MB = rtl_mem_base(P, MBYTES, 1);
     bm_sim_opts o = {MB, MBYTES, P->mem_latency, P->mem_bpc, getenv("BM_TRACE")};
     S = bm_sim_new(&o);
     if (!S) { CHECK(0, "bm_sim_new"); return bm_test_done("rtl_illegal"); }
@@ -96,6 +97,29 @@ int main(void) {
     in = I(BM_OP_LOAD); in.base = 3; in.rows = 1; in.row_bytes = 16; in.dram_off = 0x1000;
     put(in); put(I(BM_OP_FINISH));
     run_case("LOAD address overflow", BM_HWERR_DRAM, MB, 2, 0xfffffffffffff800ull);
+    /* device addresses have addr_bits bits: a row that reaches 2^addr_bits
+     * fails at the LOAD's/STORE's start (on narrow presets the window ends
+     * there, so its first 64 bytes are in memory) */
+    uint64_t top = P->addr_bits >= 64 ? 0 : 1ull << P->addr_bits;
+    in = I(BM_OP_LOAD); in.base = 3; in.rows = 2; in.row_bytes = 64; in.dram_stride = 64;
+    put(in); put(I(BM_OP_FINISH));
+    run_case("LOAD reaching 2^addr_bits", BM_HWERR_DRAM, MB, 2, top - 64);
+    in = I(BM_OP_STORE); in.base = 3; in.rows = 1; in.row_bytes = 68;
+    put(in); put(I(BM_OP_FINISH));
+    run_case("STORE reaching 2^addr_bits", BM_HWERR_DRAM, MB, 2, top - 64);
+    if (P->addr_bits < 64) {
+        /* fetch addresses wrap at 2^addr_bits: instruction 1 of a stream at
+         * 2^addr_bits - 16 is fetched from 0, outside memory */
+        uint8_t *mem = bm_sim_mem(S);
+        memset(mem, 0, MBYTES);
+        in = I(BM_OP_NOP); bm_insn_encode(&in, mem + MBYTES - 16);
+        uint64_t base[4] = {MB, MB, MB, MB};
+        bm_run_result er; rtl_run rr;
+        int bad = rtl_compare(P, S, MB, MBYTES, P->mem_latency, P->mem_bpc, top - 16, 2, base, &er, &rr);
+        CHECK(!bad && er.hw_error == BM_HWERR_DRAM && er.err_pc == 1 && rr.err_pc == 1,
+              "fetch wrapping at 2^addr_bits: engine %d pc %u (%s)", er.hw_error, er.err_pc, er.msg);
+        printf("%-34s -> %-9s pc %u\n", "fetch wrapping at 2^addr_bits", "DRAM", rr.err_pc);
+    }
     put(I(BM_OP_FINISH));
     run_case("fetch outside memory", BM_HWERR_DRAM, MB + MBYTES, 1, 0);
     /* TOKEN: 300 NOPs pushing L2C, nobody pops */

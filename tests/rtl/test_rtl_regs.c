@@ -7,7 +7,7 @@
 #include "bm_test.h"
 #include "rtl_util.h"
 
-#define MB 0x400000000ull
+static uint64_t MB;   /* memory window (rtl_mem_base) */
 
 static void wait_done(bm_sim *s) {
     for (int i = 0; i < 100000; i++) {
@@ -20,6 +20,7 @@ int main(void) {
     const bm_preset *p = bm_preset_find(bm_sim_preset_name());
     CHECK(p != NULL, "preset %s", bm_sim_preset_name());
     if (!p) return bm_test_done("rtl_regs");
+    MB = rtl_mem_base(p, 1 << 20, 1);
     bm_sim_opts o = {MB, 1 << 20, p->mem_latency, p->mem_bpc, getenv("BM_TRACE")};
     bm_sim *s = bm_sim_new(&o);
     CHECK(s != NULL, "bm_sim_new");
@@ -33,11 +34,17 @@ int main(void) {
     CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_CTRL), BM_CTRL_IDLE);
     CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_STATUS), 0);
     CHECK_EQ_INT(bm_sim_interrupt(s), 0);
-    /* arguments read back */
+    /* arguments read back; INSN and BASEn keep addr_bits bits: the rest of
+     * a HI register reads 0 (all of it with 32 address bits) */
+    uint32_t hi_mask = p->addr_bits >= 64 ? 0xffffffffu
+                     : p->addr_bits <= 32 ? 0 : (1u << (p->addr_bits - 32)) - 1;
     for (uint32_t a = BM_REG_INSN_LO; a <= BM_REG_BASE3_HI; a += 4) {
         if (a == 0x1c) continue;
+        int hi = a != BM_REG_INSN_COUNT && (a - BM_REG_INSN_LO) % 8 == 4;
         bm_sim_reg_write(s, a, 0xA5000000u | a);
-        CHECK_EQ_INT(bm_sim_reg_read(s, a), 0xA5000000u | a);
+        CHECK_EQ_INT(bm_sim_reg_read(s, a), (0xA5000000u | a) & (hi ? hi_mask : 0xffffffffu));
+        bm_sim_reg_write(s, a, 0xffffffffu);
+        CHECK_EQ_INT(bm_sim_reg_read(s, a), hi ? hi_mask : 0xffffffffu);
     }
 
     /* a program of 40 NOPs and FINISH */
@@ -100,6 +107,27 @@ int main(void) {
     CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_CTRL) & BM_CTRL_IDLE, BM_CTRL_IDLE);
     bm_sim_step(s, 200);
     CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_STATUS) & 0x100, 0);
+    if (p->addr_bits < 64) {
+        /* HI-register bits at and above addr_bits are not stored: a run whose
+         * INSN/BASEn carry junk there reads its program and its LOAD's last
+         * bytes (up to 2^addr_bits - 1) from the window below, on the RTL as
+         * on the engine */
+        uint64_t junk = 0xA5A5A5A5A5A5A5A5ull << p->addr_bits;
+        memset(&in, 0, sizeof in); in.op = BM_OP_LOAD; in.sp = BM_SP_ACT; in.base = 2;
+        in.rows = 2; in.row_bytes = 32; in.dram_stride = 32; in.dram_off = (1u << 20) - 64;
+        rtl_put_insn(mem, &in);
+        memset(&in, 0, sizeof in); in.op = BM_OP_FINISH;
+        rtl_put_insn(mem + 16, &in);
+        for (int i = 0; i < 64; i++) mem[(1u << 20) - 64 + i] = (uint8_t)(i * 7 + 1);
+        uint64_t jb[4] = {MB | junk, MB | junk, MB | junk, MB | junk};
+        bm_run_result er;
+        rtl_run rr;
+        int bad = rtl_compare(p, s, MB, 1 << 20, p->mem_latency, p->mem_bpc, MB | junk, 2, jb, &er, &rr);
+        CHECK(!bad && !er.hw_error && rr.status == 0, "junk above addr_bits: rtl %x engine %d (%s)",
+              rr.status, er.hw_error, er.msg);
+        CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_INSN_HI), (uint32_t)(MB >> 32));
+        CHECK_EQ_INT(bm_sim_reg_read(s, BM_REG_BASE2_HI), (uint32_t)(MB >> 32));
+    }
     bm_sim_free(s);
     return bm_test_done("rtl_regs");
 }

@@ -24,6 +24,42 @@ static bm_run_result run(const char *preset, bm_prog *pg, uint32_t bpc)
 
 static bm_insn I(int op) { bm_insn in = {0}; in.op = (uint8_t)op; return in; }
 
+/* addr_bits (docs/isa.md, "Device addresses") on ice40 (32 bits), memory
+ * [2^32 - MEMSZ, 2^32): bits above 31 of INSN/BASEn are dropped, a row
+ * reaching 2^32 is DRAM at the start, fetch addresses wrap at 2^32. */
+static void addr_bits_cases(void)
+{
+    const bm_preset *p = bm_preset_find("ice40");
+    CHECK_EQ_INT(p->addr_bits, 32);
+    CHECK(bm_addr_mask(p) == 0xffffffffull, "ice40 mask");
+    CHECK(bm_addr_mask(bm_preset_find("default")) == UINT64_MAX, "default mask");
+    const uint64_t mb = (1ull << 32) - MEMSZ, junk = 0x1234567800000000ull;
+    bm_engine_opts o = {p->mem_latency, p->mem_bpc, 1000000, 0};
+    bm_run_result r;
+    bm_insn ld = I(BM_OP_LOAD), fin = I(BM_OP_FINISH), nop = I(BM_OP_NOP);
+    ld.sp = BM_SP_ACT; ld.rows = 2; ld.row_bytes = 32; ld.dram_stride = 32; ld.dram_off = MEMSZ - 64;
+    for (int c = 0; c < 3; c++) {
+        memset(mem, 0, MEMSZ);
+        bm_insn l = ld;
+        if (c == 1) l.row_bytes = 33;            /* last byte at 2^32 */
+        if (c == 2) l.dram_off += 64;            /* whole rows at and above 2^32 */
+        bm_insn_encode(&l, mem);
+        bm_insn_encode(&fin, mem + 16);
+        bm_run_args a = {mb | junk, 2, {mb | junk, 0, 0, 0}};
+        CHECK_EQ_INT(bm_engine_run(p, &o, mem, mb, MEMSZ, &a, &r), BM_OK);
+        CHECK(r.hw_error == (c ? BM_HWERR_DRAM : 0), "case %d: error %d (%s)", c, r.hw_error, r.msg);
+        CHECK_EQ_INT(r.err_pc, 0);
+    }
+    /* a stream at 2^32 - 16: instruction 1 is fetched from 0, outside memory */
+    memset(mem, 0, MEMSZ);
+    bm_insn_encode(&nop, mem + MEMSZ - 16);
+    bm_run_args a = {0xfffffff0ull | junk, 2, {0, 0, 0, 0}};
+    CHECK_EQ_INT(bm_engine_run(p, &o, mem, mb, MEMSZ, &a, &r), BM_OK);
+    CHECK_EQ_INT(r.hw_error, BM_HWERR_DRAM);
+    CHECK_EQ_INT(r.err_pc, 1);
+    CHECK_EQ_INT(r.counters[BM_CNT_FETCH_BEATS], 4);
+}
+
 int main(void)
 {
     bm_prog pg;
@@ -188,5 +224,6 @@ int main(void)
         CHECK_EQ_INT(r.err_pc, 1);
         bm_prog_free(&pg);
     }
+    addr_bits_cases();
     return bm_test_done("test_engine");
 }

@@ -10,11 +10,13 @@
 #include "bm_lower_ref.h"
 #include "bm_test.h"
 #include "bitmill.h"
+#include "bm_driver.h"
 #include "bm_engine.h"
 #include "pack/bm_pack.h"
 #include "sched/bm_sched.h"
 
-#define BASE 0x400000000ull
+/* the preset's device-memory window (below 2^addr_bits, bm_dev_mem_base) */
+#define BASE bm_dev_mem_base(p, 1ull << 30)
 
 typedef struct lay {
     bm_qweight q;

@@ -3,9 +3,9 @@
 // Stage-1 inputs (one cycle after a term was issued): the step's lane slots,
 // the term index, the group's META entries (selector), the two ACT words.
 // Stage-2 inputs: dq_i and the group's scale/aux per row. Per-row decode:
-// bm_tab delivers (registered, stage 1) the sub-tables of the 4 selectors
-// for term t; the row's selector picks one, then every lane decodes its code
-// with bm_term_decode. Group partial sums are GPW bits, activation sums ASW
+// from bm_tab's stored table, term t and the row's selector pick one
+// sub-table of 2^TB entries, then every lane decodes its code with
+// bm_term_decode. Group partial sums are GPW bits, activation sums ASW
 // bits: the exact bounds for GROUP_MAX weights of |value| <= MT*128 and
 // activations |x| <= 128 (so they never wrap; see docs/rtl.md).
 module bm_array #(
@@ -29,7 +29,7 @@ module bm_array #(
   input  logic                 sel_i,
   input  logic                 zp_i,
   input  logic [3:0]           abits_i,
-  input  logic [4*(1<<TB)*5-1:0] sub_i,  // bm_tab: 4 selectors' sub-tables of term t_i
+  input  logic [MT*4*(1<<TB)*5-1:0] tab_i,  // bm_tab: term t's 4 sub-tables at [t*4*2^TB*5 +: 4*2^TB*5]
   // stage 1
   input  logic                 v_i,
   input  logic                 first_i,
@@ -55,14 +55,39 @@ module bm_array #(
   // One continuous assignment per byte (not one loop over the window): the
   // window is an expensive expression of the scratchpad read and must stay a
   // single net for Verilator.
+  // Bit j of a byte is kept below bit a (keep[j], shared by all bytes) and
+  // is the sign bit a-1 above it: one 8:1 sign mux and one LUT per bit
+  // instead of a left and an arithmetic right barrel shift per byte.
   logic [2*C*L*8-1:0] axt;
-  logic [3:0]         ash;
-  assign ash = 4'd8 - abits_i;
+  logic [7:0]         keep;
+  logic [2:0]         am1;    // a - 1 (a = 2..8, CONFIG checks it)
+  assign am1 = 3'(abits_i - 4'd1);
+  // bits 1:0 are always code bits (a >= 2), bit 7 always the sign bit (a = 8:
+  // it is bit 7 itself)
+  for (genvar j = 0; j < 8; j++) begin : g_keep
+    assign keep[j] = j < 2 || (j < 7 && 4'(j) < abits_i);
+  end
   for (genvar i = 0; i < 2 * C * L; i++) begin : g_act
-    assign axt[i*8 +: 8] = 8'($signed(act_i[i*8 +: 8] << ash) >>> ash);
+    assign axt[i*8 +: 8] = (act_i[i*8 +: 8] & keep) | ({8{act_i[i*8 + 32'(am1)]}} & ~keep);
   end
 
   logic [R*C-1:0] sat;
+
+  // Sub-table of (term, selector) per row. Several rows, or four or more
+  // terms: one term mux shared by the rows, then each row's selector mux
+  // (sub_t, the former registered read of bm_tab). One row with MT <= 2: a
+  // single 4*MT:1 mux per bit (iCE40, MT 2: 8:1 in ~5 LUT4 vs a 2:1 term and
+  // a 4:1 selector mux, 1 + 2 LUT4 per bit of 320 resp. 80; with MT 4 the
+  // 16:1 came out larger than 4:1 then 4:1).
+  localparam bit ONEMUX = R == 1 && MT <= 2;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [4*NQ*5-1:0] sub_t;   // unused when ONEMUX
+  /* verilator lint_on UNUSEDSIGNAL */
+  always_comb begin
+    sub_t = '0;
+    if (!ONEMUX)
+      for (int k = 0; k < MT; k++) if (t_i == TW'(k)) sub_t = tab_i[k * 4 * NQ * 5 +: 4 * NQ * 5];
+  end
 
   for (genvar r = 0; r < R; r++) begin : g_row
     logic [1:0]         s;
@@ -71,7 +96,15 @@ module bm_array #(
     logic [L*3-1:0]     sh;
 
     assign s = sel_i ? sel1_i[r*2 +: 2] : 2'd0;
-    assign sub = sub_i[32'(s) * NQ * 5 +: NQ * 5];
+    if (ONEMUX) begin : g_one
+      always_comb begin
+        sub = '0;
+        for (int k = 0; k < 4 * MT; k++)
+          if ({t_i, s} == (TW+2)'(k)) sub = tab_i[k * NQ * 5 +: NQ * 5];
+      end
+    end else begin : g_two
+      assign sub = sub_t[32'(s) * NQ * 5 +: NQ * 5];
+    end
 
     for (genvar l = 0; l < L; l++) begin : g_lane
       bm_term_decode #(.MAXB(MAXB), .TB(TB), .MT(MT), .TW(TW)) u_dec (

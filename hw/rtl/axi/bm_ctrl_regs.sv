@@ -4,8 +4,12 @@
 // kernel arguments, ID/VERSION/hash/SHAPE, STATUS, ERR_PC and the counters
 // (CYCLES_HI is latched when CYCLES_LO is read). One transaction at a time:
 // AW and W in any order -> B one cycle later; AR -> R one cycle later.
+// INSN and BASEn store AB bits (the preset's addr_bits): the bits of the
+// 64-bit address at and above AB read as 0 and ignore writes (with AB = 32
+// the HI registers are constant 0), docs/registers.md.
 module bm_ctrl_regs #(
-  parameter int unsigned NC = 15   // counters, CYCLES (64-bit) first
+  parameter int unsigned NC = 15,  // counters, CYCLES (64-bit) first
+  parameter int unsigned AB = 64   // device address bits, 32..64
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
@@ -34,15 +38,30 @@ module bm_ctrl_regs #(
   input  logic [7:0]       err_i,
   input  logic [31:0]      err_pc_i,
   input  logic [NC*32+31:0] cnt_i,        // CYCLES (64) then NC-1 x 32
-  output logic [63:0]      insn_addr_o,
+  output logic [AB-1:0]    insn_addr_o,
   output logic [31:0]      insn_count_o,
-  output logic [4*64-1:0]  base_o
+  output logic [4*AB-1:0]  base_o
 );
   logic        start_q, done_q, ready_q, auto_q, gie_q;
   logic [1:0]  ier_q, isr_q;
-  logic [63:0] insn_q;
+  logic [AB-1:0] insn_q;
   logic [31:0] count_q, cyc_hi_q;
-  logic [4*64-1:0] base_q;
+  logic [4*AB-1:0] base_q;
+  // the stored addresses as 64-bit register values (upper bits 0)
+  logic [63:0] insn64;
+  logic [4*64-1:0] base64;
+  always_comb begin
+    insn64 = 64'(insn_q);
+    for (int i = 0; i < 4; i++) base64[i*64 +: 64] = 64'(base_q[i*AB +: AB]);
+  end
+  // a write of the LO (h = 0) or HI (h = 1) half of a stored address; the
+  // caller cuts the result to AB bits, so bits at and above AB are never stored
+  function automatic logic [63:0] wr_half(logic [63:0] v, logic h, logic [31:0] d,
+                                          logic [31:0] m);
+    wr_half = v;
+    if (h) wr_half[63:32] = (v[63:32] & ~m) | (d & m);
+    else   wr_half[31:0]  = (v[31:0] & ~m) | (d & m);
+  endfunction
   logic [11:0] awa_q;
   logic        aw_q, w_q, bv_q, rv_q;
   logic [31:0] wd_q, rd_q;
@@ -78,8 +97,8 @@ module bm_ctrl_regs #(
       bm_regs_pkg::REG_GIE:   rval = {31'h0, gie_q};
       bm_regs_pkg::REG_IER:   rval = {30'h0, ier_q};
       bm_regs_pkg::REG_ISR:   rval = {30'h0, isr_q};
-      bm_regs_pkg::REG_INSN_LO: rval = insn_q[31:0];
-      bm_regs_pkg::REG_INSN_HI: rval = insn_q[63:32];
+      bm_regs_pkg::REG_INSN_LO: rval = insn64[31:0];
+      bm_regs_pkg::REG_INSN_HI: rval = insn64[63:32];
       bm_regs_pkg::REG_INSN_COUNT: rval = count_q;
       bm_regs_pkg::REG_ID:          rval = bm_regs_pkg::ID_MAGIC;
       bm_regs_pkg::REG_VERSION:     rval = bm_isa_pkg::ISA_VERSION;
@@ -93,8 +112,8 @@ module bm_ctrl_regs #(
       bm_regs_pkg::REG_CYCLES_HI: rval = cyc_hi_q;
       default: begin
         for (int i = 0; i < 4; i++) begin
-          if (araddr_i == bm_regs_pkg::REG_BASE0_LO + 12'(8*i)) rval = base_q[i*64 +: 32];
-          if (araddr_i == bm_regs_pkg::REG_BASE0_HI + 12'(8*i)) rval = base_q[i*64 + 32 +: 32];
+          if (araddr_i == bm_regs_pkg::REG_BASE0_LO + 12'(8*i)) rval = base64[i*64 +: 32];
+          if (araddr_i == bm_regs_pkg::REG_BASE0_HI + 12'(8*i)) rval = base64[i*64 + 32 +: 32];
         end
         for (int i = 1; i < NC; i++) begin
           if (araddr_i == bm_regs_pkg::REG_LD_BUSY + 12'(4*(i-1))) rval = cnt_i[(i+1)*32 +: 32];
@@ -132,15 +151,15 @@ module bm_ctrl_regs #(
           bm_regs_pkg::REG_GIE: if (ws_q[0]) gie_q <= wd_q[0];
           bm_regs_pkg::REG_IER: if (ws_q[0]) ier_q <= wd_q[1:0];
           bm_regs_pkg::REG_ISR: if (ws_q[0]) isr_q <= isr_q ^ wd_q[1:0];
-          bm_regs_pkg::REG_INSN_LO: insn_q[31:0] <= (insn_q[31:0] & ~wmask) | (wd_q & wmask);
-          bm_regs_pkg::REG_INSN_HI: insn_q[63:32] <= (insn_q[63:32] & ~wmask) | (wd_q & wmask);
+          bm_regs_pkg::REG_INSN_LO: insn_q <= AB'(wr_half(insn64, 1'b0, wd_q, wmask));
+          bm_regs_pkg::REG_INSN_HI: insn_q <= AB'(wr_half(insn64, 1'b1, wd_q, wmask));
           bm_regs_pkg::REG_INSN_COUNT: count_q <= (count_q & ~wmask) | (wd_q & wmask);
           default: begin
             for (int i = 0; i < 4; i++) begin
               if (awa_q == bm_regs_pkg::REG_BASE0_LO + 12'(8*i))
-                base_q[i*64 +: 32] <= (base_q[i*64 +: 32] & ~wmask) | (wd_q & wmask);
+                base_q[i*AB +: AB] <= AB'(wr_half(base64[i*64 +: 64], 1'b0, wd_q, wmask));
               if (awa_q == bm_regs_pkg::REG_BASE0_HI + 12'(8*i))
-                base_q[i*64 + 32 +: 32] <= (base_q[i*64 + 32 +: 32] & ~wmask) | (wd_q & wmask);
+                base_q[i*AB +: AB] <= AB'(wr_half(base64[i*64 +: 64], 1'b1, wd_q, wmask));
             end
           end
         endcase

@@ -6,11 +6,17 @@
 // FIFO that feeds the W beats (WSTRB covers unaligned starts and odd ends).
 // The unit finishes in the cycle of the last B response. abort_i: no new
 // bursts; the burst in flight is completed with zero strobes.
-// Addresses: as in bm_load (AW+2-bit burst state,
-// bursts at or above 2^AW go out with all upper address bits set).
+// Addresses: as in bm_load (a started STORE passed bm_dma_check, so all its
+// bytes lie below 2^AB; cur/rs in AB bits, bytes left in the row instead of
+// the row end, burst = min of row rest, 4 KiB rest, 256-beat cap).
+// Exact bounds (the STORE passed its checks): burst offsets in the 4 KiB
+// page as in bm_load; the ACC reader's row start and word index stay below
+// ACC_WORDS while it reads (CWB bits; the row start after the last row is
+// never used), the words per row at most ACC_WORDS.
 module bm_store #(
   parameter int unsigned DW  = 16,
-  parameter int unsigned AW  = 64    // DMA address bits (device memory < 2^AW)
+  parameter int unsigned AB  = 64,   // device address bits
+  parameter int unsigned ACC_WORDS = 4096
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
@@ -22,7 +28,7 @@ module bm_store #(
   input  logic [127:0]    insn_i,
   /* verilator lint_on UNUSEDSIGNAL */
   input  logic [7:0]      chk_i,     // bm_dma_check code of insn_i
-  input  logic [4*64-1:0] base_i,
+  input  logic [4*AB-1:0] base_i,
   output logic            busy_o,
   output logic            last_o,
   output logic            err_o,
@@ -47,15 +53,20 @@ module bm_store #(
   localparam int unsigned CAP = 4 * DW;                 // FIFO bytes
   localparam int unsigned CW  = $clog2(CAP + 1);
   localparam int unsigned DB  = DW * 8;
-  localparam int unsigned W   = AW + 2;   // burst-state address bits
-  localparam logic [W-1:0] DWM = W'(DW) - W'(1);
+  localparam int unsigned CAPB = bm_isa_pkg::BURST_MAX * DW;   // bytes of a full burst
+  localparam int unsigned NB   = $clog2(CAPB + 1);             // bytes to the cap
   localparam int unsigned NWB = NW * 32;
   localparam int unsigned CB  = CAP * 8;
   localparam logic [1:0] S_AW = 2'd0, S_W = 2'd1, S_B = 2'd2;
+  localparam int unsigned CWB = ACC_WORDS > 1 ? $clog2(ACC_WORDS) : 1;   // ACC word index
+  localparam int unsigned RWB = $clog2(ACC_WORDS + 1);                  // words per row
 
   logic [1:0]  i_base;
   logic [11:0] i_rows;
-  logic [15:0] i_rowb, i_spa;
+  logic [15:0] i_rowb;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [15:0] i_spa;   // a legal sp_addr is an ACC word index (CWB bits, bm_dma_check)
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [11:0] i_sps;
   logic [31:0] i_off;
   logic [23:0] i_stride;
@@ -68,37 +79,43 @@ module bm_store #(
   assign i_stride = insn_i[bm_isa_pkg::STORE_DRAM_STRIDE_LSB +: 24];
 
   // ---- start: legality from the queue (bm_dma_check), first address
-  logic [63:0] i_b;
-  logic [64:0] first_a;
+  logic [AB-1:0] i_b;
   logic        bad;
   always_comb begin
-    i_b     = base_i[i_base*64 +: 64];
-    first_a = 65'(i_b) + 65'(i_off);
+    i_b     = base_i[i_base*AB +: AB];
     bad     = start_i && chk_i != bm_isa_pkg::ERR_NONE;
   end
 
   // ---- burst side
   logic        act_q, issued_q;
   logic [1:0]  st_q;
-  logic [W-1:0] cur_q, rs_q, re_q, bx_q, by_q, ba_q;
-  logic [W-1:0] a0;    // first address in burst-state form
-  assign a0 = {1'b0, first_a[64:AW] != '0, first_a[AW-1:0]};
+  logic [AB-1:0] cur_q, rs_q;
+  logic [15:0]  rl_q;   // bytes left in the row
+  logic [12:0]  bx_q, by_q, ba_q;   // offsets in the burst's 4 KiB page
+  logic [AB-1:0] a0;   // first address (exact when the STORE is legal)
+  assign a0 = i_b + AB'(i_off);
   logic [11:0] rows_q;
   logic [23:0] stride_q;
   logic [15:0] rowb_q;
   logic [8:0]  left_q;   // beats left in the burst
 
-  logic [W-1:0] b4k, bmax, by, lo, hi, ba_end;
+  logic [12:0]   d4k;    // 1..4096
+  logic [NB-1:0] dcap;   // bytes to the end of BURST_MAX beats from cur_q's beat
+  logic [15:0]   n, lenb;
+  logic          rend;   // the burst ends the row
+  logic [12:0]  lo, hi, ba_end;
   logic [OB:0] nb;
   logic        whs, fifo_ok;
   logic [CW-1:0] cnt_q;
   always_comb begin
-    b4k  = {cur_q[W-1:12], 12'h000} + W'(64'h1000);
-    bmax = {cur_q[W-1:OB], {OB{1'b0}}} + W'(bm_isa_pkg::BURST_MAX * DW);
-    by   = re_q;
-    if (b4k < by) by = b4k;
-    if (bmax < by) by = bmax;
-    ba_end = ba_q + W'(DW);
+    d4k  = 13'h1000 - {1'b0, cur_q[11:0]};
+    dcap = NB'(CAPB) - NB'(cur_q[OB-1:0]);
+    n    = rl_q;
+    if (16'(d4k) < n) n = 16'(d4k);
+    if (16'(dcap) < n) n = 16'(dcap);
+    rend = n == rl_q;
+    lenb = 16'(cur_q[OB-1:0]) + n + 16'(DW - 1);
+    ba_end = ba_q + 13'(DW);
     lo = (bx_q > ba_q) ? bx_q : ba_q;
     hi = (by_q < ba_end) ? by_q : ba_end;
     nb = (OB+1)'(hi - lo);
@@ -106,12 +123,8 @@ module bm_store #(
   end
 
   assign aw_valid_o = act_q && st_q == S_AW && !abort_i;
-  if (AW < 64) begin : g_hi
-    assign aw_addr_o = {{(64-AW){cur_q[W-1:AW] != 2'b00}}, cur_q[AW-1:OB], {OB{1'b0}}};
-  end else begin : g_full
-    assign aw_addr_o = {cur_q[63:OB], {OB{1'b0}}};
-  end
-  assign aw_len_o   = 8'(((by + DWM) >> OB) - (cur_q >> OB) - W'(1));
+  assign aw_addr_o  = 64'({cur_q[AB-1:OB], {OB{1'b0}}});
+  assign aw_len_o   = 8'((lenb >> OB) - 16'd1);
   assign w_valid_o  = act_q && st_q == S_W && (fifo_ok || abort_i);
   assign w_data_o   = wdat;
   assign w_strb_o   = abort_i ? '0 :
@@ -131,6 +144,17 @@ module bm_store #(
   logic [2*DB-1:0]  prot2;    // lower half: shifted-out copy
   /* verilator lint_on UNUSEDSIGNAL */
   logic [DB-1:0]    prot, wdat;
+  // W beat read in two steps instead of one CAP:1 byte mux per lane: ring
+  // byte q sits in column q % DW, row q / DW (CAP / DW = 4 rows); the lanes
+  // read positions hb .. hb+DW-1, one per column, column c at row hr
+  // (c >= hc) or hr + 1 (c < hc), hr/hc = hb / DW, hb % DW. Pick each
+  // column's row (4:1), then rotate the columns by hc to the lanes.
+  logic [OB-1:0]    hc;
+  logic [PW-OB-1:0] hr, cr;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [2*DB-1:0]  col2;     // upper half: the rotated-out copy
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [DB-1:0]    col;
   logic [CAP-1:0]   pwe, pm;
   /* verilator lint_off UNUSEDSIGNAL */
   logic [2*CAP-1:0] pm2;      // lower half: rotated-out copy
@@ -140,9 +164,9 @@ module bm_store #(
   logic [CW-1:0]    cnt_d;
   logic             rd_act_q, rd_act_c, rv1_q;
   logic [11:0]      rrows_q, rrows_c;
-  logic [31:0]      rrow_q, rrow_c;   // ACC word of the row start
-  logic [15:0]      rj_q, rj_c;       // word within the row
-  logic [15:0]      rwords_q, rwords_c;
+  logic [CWB-1:0]   rrow_q, rrow_c;   // ACC word of the row start
+  logic [CWB-1:0]   rj_q, rj_c;       // word within the row
+  logic [RWB-1:0]   rwords_q, rwords_c;
   logic [11:0]      rsps_q, rsps_c;
   logic [CW-1:0]    rn1_q;
   logic [15:0]      nwr;
@@ -153,13 +177,13 @@ module bm_store #(
 
   always_comb begin
     if (start_i) begin
-      rd_act_c = !bad; rrows_c = i_rows; rrow_c = 32'(i_spa); rj_c = '0;
-      rwords_c = i_rowb >> 2; rsps_c = i_sps;
+      rd_act_c = !bad; rrows_c = i_rows; rrow_c = CWB'(i_spa); rj_c = '0;
+      rwords_c = RWB'(i_rowb >> 2); rsps_c = i_sps;
     end else begin
       rd_act_c = rd_act_q; rrows_c = rrows_q; rrow_c = rrow_q; rj_c = rj_q;
       rwords_c = rwords_q; rsps_c = rsps_q;
     end
-    nwr   = (rwords_c - rj_c < 16'(NW)) ? rwords_c - rj_c : 16'(NW);
+    nwr   = (16'(rwords_c) - 16'(rj_c) < 16'(NW)) ? 16'(rwords_c) - 16'(rj_c) : 16'(NW);
     pend  = rv1_q ? rn1_q : '0;
     rd_go = rd_act_c && !abort_i && (32'(cnt_q) + 32'(pend) + 4 * NW <= CAP);
     popn  = (whs && !abort_i) ? nb : '0;
@@ -177,18 +201,25 @@ module bm_store #(
     hb    = rp_q - PW'(sh);
     vm    = 32'(cnt_q) >= DW ? '1 : DW'((2*DW)'(1) << cnt_q) - DW'(1);  // valid bytes
     vm    = vm << sh;
+    hc    = hb[OB-1:0];
+    hr    = hb[PW-1:OB];
+    for (int c = 0; c < DW; c++) begin
+      cr = hr + ((OB'(c) < hc) ? (PW-OB)'(1) : (PW-OB)'(0));
+      col[c*8 +: 8] = fifo_q[(32'(cr) * DW + c) * 8 +: 8];
+    end
+    col2  = {col, col} >> {hc, 3'b000};
     for (int k = 0; k < DW; k++) begin
-      wdat[k*8 +: 8] = vm[k] ? fifo_q[32'(PW'(hb + PW'(k))) * 8 +: 8] : '0;
+      wdat[k*8 +: 8] = vm[k] ? col2[k*8 +: 8] : '0;
     end
   end
 
   assign cre_o    = rd_go;
-  assign craddr_o = (rrow_c + 32'(rj_c)) << 2;
+  assign craddr_o = 32'({rrow_c + rj_c, 2'b00});
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       act_q <= 1'b0; issued_q <= 1'b0; st_q <= S_AW; cur_q <= '0; rs_q <= '0;
-      re_q <= '0; bx_q <= '0; by_q <= '0; ba_q <= '0; rows_q <= '0; stride_q <= '0;
+      rl_q <= '0; bx_q <= '0; by_q <= '0; ba_q <= '0; rows_q <= '0; stride_q <= '0;
       rowb_q <= '0; left_q <= '0; fifo_q <= '0; cnt_q <= '0; rd_act_q <= 1'b0; rv1_q <= 1'b0;
       rrows_q <= '0; rrow_q <= '0; rj_q <= '0; rwords_q <= '0; rsps_q <= '0; rn1_q <= '0;
       rp_q <= '0;
@@ -201,13 +232,13 @@ module bm_store #(
       rv1_q <= rd_go;
       rn1_q <= CW'(nwr << 2);
       if (rd_go) begin
-        if (rj_c + nwr == rwords_c) begin
+        if (16'(rj_c) + nwr == 16'(rwords_c)) begin
           rj_q <= '0;
-          rrow_q <= rrow_c + 32'(rsps_c);
+          rrow_q <= rrow_c + CWB'(rsps_c);
           rrows_q <= rrows_c - 12'd1;
           if (rrows_c == 12'd1) rd_act_q <= 1'b0;
         end else begin
-          rj_q <= rj_c + nwr;
+          rj_q <= rj_c + CWB'(nwr);
         end
       end
       if (abort_i) rd_act_q <= 1'b0;
@@ -217,7 +248,7 @@ module bm_store #(
       // bursts
       if (start_i) begin
         act_q <= !bad; issued_q <= 1'b0; st_q <= S_AW;
-        cur_q <= a0; rs_q <= a0; re_q <= a0 + W'(i_rowb);
+        cur_q <= a0; rs_q <= a0; rl_q <= i_rowb;
         rows_q <= i_rows; stride_q <= i_stride; rowb_q <= i_rowb;
         cnt_q <= '0; rp_q <= '0;
       end else if (act_q) begin
@@ -227,19 +258,21 @@ module bm_store #(
               act_q <= 1'b0;
             end else if (aw_ready_i) begin
               st_q <= S_W;
-              bx_q <= cur_q; by_q <= by; ba_q <= {cur_q[W-1:OB], {OB{1'b0}}};
+              bx_q <= {1'b0, cur_q[11:0]}; by_q <= {1'b0, cur_q[11:0]} + 13'(n);   // n <= d4k
+              ba_q <= {1'b0, cur_q[11:OB], {OB{1'b0}}};
               left_q <= 9'(aw_len_o) + 9'd1;
-              if (by == re_q) begin
+              if (rend) begin
                 rows_q <= rows_q - 12'd1;
                 if (rows_q == 12'd1) begin
                   issued_q <= 1'b1;
                 end else begin
-                  rs_q  <= rs_q + W'(stride_q);
-                  cur_q <= rs_q + W'(stride_q);
-                  re_q  <= rs_q + W'(stride_q) + W'(rowb_q);
+                  rs_q  <= rs_q + AB'(stride_q);
+                  cur_q <= rs_q + AB'(stride_q);
+                  rl_q  <= rowb_q;
                 end
               end else begin
-                cur_q <= by;
+                cur_q <= cur_q + AB'(n);
+                rl_q  <= rl_q - n;
               end
             end
           end

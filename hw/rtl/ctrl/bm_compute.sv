@@ -13,9 +13,12 @@ module bm_compute #(
   parameter int unsigned R = 8, C = 8, L = 4, MAXB = 8, MT = 4, TB = 4,
   parameter int unsigned WGT_BYTES = 65536, META_BYTES = 8192,
   parameter int unsigned ACT_BYTES = 131072, ACC_BYTES = 16384,
-  parameter int unsigned WLB = 64, MLB = 16, CLB = 32,
+  parameter int unsigned WLB = 64,
   parameter int unsigned TW = 2,                // term index bits
-  parameter int unsigned GPW = 30, ASW = 20     // PE group / activation sum bits
+  parameter int unsigned GPW = 30, ASW = 20,    // PE group / activation sum bits
+  // scratchpad byte-address bits (derived; not meant to be overridden)
+  parameter int unsigned WAW = $clog2(WGT_BYTES), MAW = $clog2(META_BYTES),
+  parameter int unsigned AAW = $clog2(ACT_BYTES), CAW = $clog2(ACC_BYTES)
 ) (
   input  logic              clk_i,
   input  logic              rst_ni,
@@ -29,26 +32,27 @@ module bm_compute #(
   output logic              step_o,    // a term is issued (CP_STEP)
   output logic [$clog2(R*C+1)-1:0] nsat_o,
   // scratchpad read ports
+  // scratchpad ports: byte addresses as wide as each scratchpad (legal
+  // accesses are below its size; on a range error the read is discarded and
+  // the write suppressed), data as wide as used (bm_spad RB / WB)
   output logic              wre_o,
-  output logic [31:0]       wraddr_o,
+  output logic [WAW-1:0] wraddr_o,
   input  logic [WLB*8-1:0]  wrdata_i,
   output logic              mre_o,
-  output logic [31:0]       mraddr_o,
-  input  logic [MLB*8-1:0]  mrdata_i,
+  output logic [MAW-1:0] mraddr_o,
+  input  logic [R*16-1:0]   mrdata_i,  // first R entries of the META window
   output logic              are_o,
-  output logic [31:0]       araddr_o,
+  output logic [AAW-1:0] araddr_o,
   input  logic [2*C*L*8-1:0] ardata_i,  // first two ACT words of the window
   output logic              cre_o,
-  output logic [31:0]       craddr_o,
+  output logic [CAW-1:0] craddr_o,
   input  logic [R*32-1:0]   crdata_i,  // first R words of the ACC window
   output logic              cwe_o,
-  output logic [31:0]       cwaddr_o,
-  output logic [CLB*8-1:0]  cwdata_o,
-  output logic [CLB-1:0]    cwmask_o,
-  // decode table (bm_tab): read of term t at stage 0, sub-tables at stage 1
-  output logic              tre_o,
-  output logic [TW-1:0]     tt_o,
-  input  logic [4*(1<<TB)*5-1:0] tsub_i
+  output logic [CAW-1:0] cwaddr_o,
+  output logic [R*32-1:0]   cwdata_o,
+  output logic [4*R-1:0]    cwmask_o,
+  // decode table (bm_tab's stored table; the array selects term t at stage 1)
+  input  logic [MT*4*(1<<TB)*5-1:0] tab_i
 );
   localparam int unsigned CL  = C * L;                 // ACT word bytes
   localparam int unsigned ACT_WORDS = ACT_BYTES / CL;
@@ -72,6 +76,16 @@ module bm_compute #(
   localparam int unsigned AYW = ABW + $clog2(CL);
   localparam int unsigned OBW = $clog2(ACC_WORDS + 1) > 16 ? $clog2(ACC_WORDS + 1) : 16;
   localparam int unsigned CWW = (OBW > $clog2(R * C) ? OBW : $clog2(R * C)) + 1;
+  // LD / DRAIN cycle counter: counts to CP + C - 1 at most (it stays 0 in
+  // TERM); column index within the array (constant 0 when C = 1)
+  localparam int unsigned CNW = $clog2(CP + C);
+  // range limits as constants to compare the base against (x + n > SIZE is
+  // x > SIZE - n: no adder per access); every preset has room for one access
+  localparam int unsigned MLIM  = META_ENTS - R;           // mc
+  localparam int unsigned ALIM1 = ACT_WORDS * CL - CL;     // ay, dense
+  localparam int unsigned ALIM2 = ACT_WORDS * CL - 2 * CL; // ay, 2:4 (two words)
+  localparam int unsigned CLIM  = ACC_WORDS - R;           // colw
+  localparam int unsigned CIW = C > 1 ? $clog2(C) : 1;
 
   // ---- instruction fields
   logic [3:0]  f_op;
@@ -123,7 +137,9 @@ module bm_compute #(
   // ---- sequencer state: registered (_q) and current (_c: initial on start)
   logic        act_q, act_c;
   logic [1:0]  ph_q, ph_c;
-  logic [15:0] cnt_q, cnt_c;
+  logic [CNW-1:0] cnt_q, cnt_c;
+  // k and gs count the term step of the rep and of the group from 1, so the
+  // last step is k == ksteps / gs == gsteps (no subtractor per cycle)
   logic [15:0] k_q, k_c, gs_q, gs_c;
   logic [2:0]  t_q, t_c;
   logic [11:0] rep_q, rep_c;
@@ -141,7 +157,7 @@ module bm_compute #(
 
   always_comb begin
     if (is_cmp) begin
-      act_c = 1'b1; ph_c = i_accld ? PH_LD : PH_TERM; cnt_c = '0; k_c = '0; gs_c = '0;
+      act_c = 1'b1; ph_c = i_accld ? PH_LD : PH_TERM; cnt_c = '0; k_c = 16'd1; gs_c = 16'd1;
       t_c = '0; rep_c = i_reps; wb_c = WBW'(i_wgt); bp_c = '0; mb_c = MCW'(i_meta);
       mc_c = MCW'(i_meta); ab_c = ABW'(i_act); ay_c = AYW'(AYW'(i_act) * CL); ob_c = OBW'(i_acc);
       accld_c = i_accld; wrst_c = i_wrst; ks_c = i_ksteps; ainc_c = i_actinc;
@@ -160,11 +176,11 @@ module bm_compute #(
   logic [BSW-1:0] bits_last, bits_end;  // bp + sb - 1, bp + 7 (bytes: bits 3 and up)
   /* verilator lint_on UNUSEDSIGNAL */
   logic [ABW-1:0] ab_next;
-  logic [AYW:0]   act_need;
   logic        rng_err;
   logic [CWW-1:0] colw;         // ACC word of the column being moved
-  logic [15:0] cidx;
-  logic        act_d; logic [1:0] ph_d; logic [15:0] cnt_d, k_d, gs_d; logic [2:0] t_d;
+  logic [CIW-1:0] cidx;         // column moved in an LD / DRAIN write-back cycle
+  logic        act_d; logic [1:0] ph_d; logic [CNW-1:0] cnt_d; logic [15:0] k_d, gs_d;
+  logic [2:0]  t_d;
   logic [11:0] rep_d;
   logic [WBW-1:0] wb_d; logic [BPW-1:0] bp_d; logic [MCW-1:0] mb_d, mc_d;
   logic [ABW-1:0] ab_d; logic [AYW-1:0] ay_d; logic [OBW-1:0] ob_d;
@@ -173,26 +189,27 @@ module bm_compute #(
   always_comb begin
     term     = act_c && ph_c == PH_TERM;
     step_end = term && t_c == terms_q - 3'd1;
-    grp_end  = step_end && (gs_c == gsteps_q - 16'd1 || k_c == ks_c - 16'd1);
+    grp_end  = step_end && (gs_c == gsteps_q || k_c == ks_c);
     glast    = grp_end;
-    cidx     = cnt_c - ((ph_c == PH_DRAIN) ? 16'(CP) : 16'd0);
+    // only looked at in LD cycles (cnt < C) and write-back cycles
+    // (CP <= cnt < CP + C), where the low CIW bits are exact
+    cidx     = C > 1 ? CIW'(cnt_c - ((ph_c == PH_DRAIN) ? CNW'(CP) : CNW'(0))) : '0;
     colw     = CWW'(ob_c) + CWW'(CWW'(cidx) * R);
-    lastrep_end = act_c && ph_c == PH_DRAIN && cnt_c == 16'(CP + C - 1) && rep_c == 12'd1;
+    lastrep_end = act_c && ph_c == PH_DRAIN && cnt_c == CNW'(CP + C - 1) && rep_c == 12'd1;
 
     // range checks of this cycle's accesses
     bits_last  = BSW'(bp_c) + BSW'(sb_q) - BSW'(1);
     bits_end   = BSW'(bp_c) + BSW'(7);
     ab_next    = ab_c + ABW'(ainc_c);
     wbyte_last = WLW'(wb_c) + WLW'(bits_last[BSW-1:3]);
-    act_need   = (AYW+1)'(ay_c) + (sparse_q ? (AYW+1)'(2 * CL) : (AYW+1)'(CL));
     rng_err = 1'b0;
     if (term) begin
       if (32'(wbyte_last) >= WGT_BYTES) rng_err = 1'b1;
-      if (32'(mc_c) + R > META_ENTS) rng_err = 1'b1;
-      if (32'(act_need) > ACT_WORDS * CL) rng_err = 1'b1;
+      if (32'(mc_c) > MLIM) rng_err = 1'b1;
+      if (sparse_q ? 32'(ay_c) > ALIM2 : 32'(ay_c) > ALIM1) rng_err = 1'b1;
     end
-    if (act_c && (ph_c == PH_LD || (ph_c == PH_DRAIN && cnt_c >= 16'(CP)))) begin
-      if (32'(colw) + R > ACC_WORDS) rng_err = 1'b1;
+    if (act_c && (ph_c == PH_LD || (ph_c == PH_DRAIN && cnt_c >= CNW'(CP)))) begin
+      if (32'(colw) > CLIM) rng_err = 1'b1;
     end
 
     act_d = act_c; ph_d = ph_c; cnt_d = cnt_c; k_d = k_c; gs_d = gs_c; t_d = t_c;
@@ -201,8 +218,8 @@ module bm_compute #(
     if (act_c) begin
       case (ph_c)
         PH_LD: begin
-          cnt_d = cnt_c + 16'd1;
-          if (cnt_c == 16'(C - 1)) begin ph_d = PH_TERM; cnt_d = '0; end
+          cnt_d = cnt_c + CNW'(1);
+          if (cnt_c == CNW'(C - 1)) begin ph_d = PH_TERM; cnt_d = '0; end
         end
         PH_TERM: begin
           t_d = t_c + 3'd1;
@@ -212,19 +229,19 @@ module bm_compute #(
             bp_d = bp_c + BPW'(sb_q);
             ay_d = ay_c + (sparse_q ? AYW'(2 * CL) : AYW'(CL));
             gs_d = gs_c + 16'd1;
-            if (grp_end) begin gs_d = '0; mc_d = mc_c + MCW'(R); end
-            if (k_c == ks_c - 16'd1) begin ph_d = PH_DRAIN; cnt_d = '0; end
+            if (grp_end) begin gs_d = 16'd1; mc_d = mc_c + MCW'(R); end
+            if (k_c == ks_c) begin ph_d = PH_DRAIN; cnt_d = '0; end
           end
         end
         default: begin  // PH_DRAIN
-          cnt_d = cnt_c + 16'd1;
-          if (cnt_c == 16'(CP + C - 1)) begin
+          cnt_d = cnt_c + CNW'(1);
+          if (cnt_c == CNW'(CP + C - 1)) begin
             if (rep_c == 12'd1) begin
               act_d = 1'b0;
             end else begin
               rep_d = rep_c - 12'd1;
               ph_d  = accld_c ? PH_LD : PH_TERM;
-              cnt_d = '0; k_d = '0; gs_d = '0; t_d = '0; bp_d = '0;
+              cnt_d = '0; k_d = 16'd1; gs_d = 16'd1; t_d = '0; bp_d = '0;
               ob_d  = ob_c + OBW'(R * C);
               wb_d  = wrst_c ? wb_c : wb_c + WBW'(bits_end[BSW-1:3]);
               mb_d  = wrst_c ? mb_c : mc_c;
@@ -284,27 +301,23 @@ module bm_compute #(
 
   // ---- scratchpad reads of this cycle
   assign wre_o    = term;
-  logic [WLW-1:0] wra;
-  assign wra      = WLW'(wb_c) + WLW'(bp_c[BPW-1:3]);
-  assign wraddr_o = 32'(wra);
+  assign wraddr_o = WAW'(wb_c) + WAW'(bp_c[BPW-1:3]);
   assign mre_o    = term;
-  assign mraddr_o = 32'(mc_c) << 1;
+  assign mraddr_o = MAW'({mc_c, 1'b0});
   assign are_o    = term;
-  assign araddr_o = 32'(ay_c);
+  assign araddr_o = AAW'(ay_c);
   assign cre_o    = act_c && ph_c == PH_LD;
-  assign craddr_o = 32'(colw) << 2;
-  assign tre_o    = term;
-  assign tt_o     = TW'(t_c);
+  assign craddr_o = CAW'({colw, 2'b00});
 
   // ---- stage 1 / 2 pipeline
   logic          v1_q, first1_q, t01_q, glast1_q, dq2_q, ld1_q;
   logic [TW-1:0] t1_q;
   logic [2:0]    boff1_q;
-  logic [15:0]   ldc1_q;
+  logic [CIW-1:0] ldc1_q;
   logic [R*16-1:0] meta2_q;
   logic          clr_a;
 
-  assign clr_a = term && !accld_c && k_c == 16'd0 && t_c == 3'd0;
+  assign clr_a = term && !accld_c && k_c == 16'd1 && t_c == 3'd0;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -312,13 +325,13 @@ module bm_compute #(
       ld1_q <= 1'b0; t1_q <= '0; boff1_q <= '0; ldc1_q <= '0; meta2_q <= '0;
     end else begin
       v1_q     <= term && !err_o;
-      first1_q <= t_c == 3'd0 && gs_c == 16'd0;
+      first1_q <= t_c == 3'd0 && gs_c == 16'd1;
       t01_q    <= t_c == 3'd0;
       glast1_q <= glast && !err_o;
       t1_q     <= TW'(t_c);
       boff1_q  <= bp_c[2:0];
       ld1_q    <= act_c && ph_c == PH_LD && !err_o;
-      ldc1_q   <= cnt_c;
+      ldc1_q   <= cidx;  // LD: cnt = column
       dq2_q    <= glast1_q;
       meta2_q  <= mrdata_i[R*16-1:0];
     end
@@ -336,30 +349,27 @@ module bm_compute #(
     .code_o(code), .idx_o(idx));
 
   always_comb begin
-    for (int c = 0; c < C; c++) ldv[c] = ld1_q && ldc1_q == 16'(c);
+    for (int c = 0; c < C; c++) ldv[c] = ld1_q && (C == 1 || ldc1_q == CIW'(c));
     for (int r = 0; r < R; r++) sel1[r*2 +: 2] = mrdata_i[r*16 + 8 +: 2];
   end
 
   bm_array #(.R(R), .C(C), .L(L), .MAXB(MAXB), .MT(MT), .TB(TB), .TW(TW), .GPW(GPW),
              .ASW(ASW)) u_array (
     .clk_i, .rst_ni, .bits_i(bits_q), .dmode_i(dmode_q), .offset_i(offset_q),
-    .sparse_i(sparse_q), .sel_i(sel_q), .zp_i(zp_q), .abits_i(abits_q), .sub_i(tsub_i),
+    .sparse_i(sparse_q), .sel_i(sel_q), .zp_i(zp_q), .abits_i(abits_q), .tab_i(tab_i),
     .v_i(v1_q), .first_i(first1_q), .t0_i(t01_q), .t_i(t1_q), .code_i(code), .idx_i(idx),
     .sel1_i(sel1), .act_i(ardata_i),
     .dq_i(dq2_q), .meta2_i(meta2_q), .clr_i(clr_a), .ld_i(ldv),
     .ld_data_i(crdata_i), .acc_o(acc), .nsat_o);
 
   // ---- write-back of column cnt-CMP_PIPE
-  logic [15:0] wc;
   always_comb begin
-    wc = cnt_c - 16'(CP);
-    cwe_o    = act_c && ph_c == PH_DRAIN && cnt_c >= 16'(CP) && !rng_err;
-    cwaddr_o = 32'(colw) << 2;
+    cwe_o    = act_c && ph_c == PH_DRAIN && cnt_c >= CNW'(CP) && !rng_err;
+    cwaddr_o = CAW'({colw, 2'b00});
     cwdata_o = '0;
     for (int c = 0; c < C; c++) begin
-      if (wc == 16'(c)) cwdata_o[R*32-1:0] = acc[c*R*32 +: R*32];
+      if (C == 1 || cidx == CIW'(c)) cwdata_o = acc[c*R*32 +: R*32];
     end
-    cwmask_o = '0;
-    cwmask_o[4*R-1:0] = '1;
+    cwmask_o = '1;
   end
 endmodule

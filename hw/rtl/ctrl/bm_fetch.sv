@@ -4,15 +4,19 @@
 // n = min(FETCH_DEPTH, INSN_COUNT - pc, instructions before the next 4 KiB
 // boundary) instructions. The buffer becomes valid in the cycle after the
 // burst's last beat; the dispatcher takes one instruction per cycle.
+// Addresses have AB bits (the preset's addr_bits): instruction pc is at
+// (INSN + 16*pc) mod 2^AB, as in the engine; a burst never crosses a 4 KiB
+// boundary, so never 2^AB.
 module bm_fetch #(
   parameter int unsigned DW = 16,
-  parameter int unsigned FD = 16
+  parameter int unsigned FD = 16,
+  parameter int unsigned AB = 64
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
   input  logic            clr_i,
   input  logic            en_i,        // running, no error, FINISH not dispatched
-  input  logic [63:0]     insn_addr_i,
+  input  logic [AB-1:0]  insn_addr_i,
   input  logic [31:0]     insn_count_i,
   output logic            ar_req_o,
   output logic [63:0]     ar_addr_o,
@@ -32,7 +36,7 @@ module bm_fetch #(
   output logic [31:0]     err_pc_o     // first instruction of the failed burst
 );
   localparam int unsigned OB  = $clog2(DW);
-  localparam logic [63:0] DWM = 64'(DW) - 64'd1;
+  localparam logic [AB-1:0] DWM = AB'(DW) - AB'(1);
   localparam int unsigned CH  = DW >= 16 ? DW / 16 : 1;  // slots per beat (DW >= 16)
   // 16-byte slots: a burst starts at a 16-byte-aligned instruction, so with
   // DW <= 16 its first instruction lands in slot 0 (phase 0) and FD slots
@@ -45,29 +49,38 @@ module bm_fetch #(
   logic [SW-1:0]   n_q, rd_q, ph_q;     // valid insns, next to dispatch, slot phase
   logic [31:0]     pc_q, hpc_q;         // next to fetch, pc of the head
   logic            infl_q, rerr_q;
-  logic [15:0]     bi_q;                // beat index
+  // beat index: a burst has at most BB/DW beats (it fits the buffer)
+  localparam int unsigned BIW = $clog2(BB / DW + 1);
+  logic [BIW-1:0]  bi_q;
   logic [SW-1:0]   fn_q;
 
-  logic [63:0] addr;
+  // burst length from the offset in the beat and the bytes fetched: a burst
+  // holds at most FD instructions, so LB bits of bytes never wrap
+  localparam int unsigned LB = $clog2(2 * DW + 16 * FD);
+  logic [AB-1:0] addr;
   logic [31:0] left, n4k, nfetch;
-  logic [63:0] yend;
+  logic [LB-1:0] lbytes;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [LB-1:0] lbeats;   // beats - 1 <= 255: bits above 7 are always 0
+  /* verilator lint_on UNUSEDSIGNAL */
   always_comb begin
-    addr   = insn_addr_i + {28'h0, pc_q, 4'h0};  // 16-byte aligned by contract
+    addr   = insn_addr_i + AB'({pc_q, 4'h0});  // wraps at 2^AB; 16-byte aligned by contract
     left   = insn_count_i - pc_q;
     n4k    = (32'h1000 - {20'h0, addr[11:0]}) >> 4;
     nfetch = FD;
     if (left < nfetch) nfetch = left;
     if (n4k < nfetch) nfetch = n4k;
-    yend   = addr + {28'h0, nfetch, 4'h0};
+    lbytes = LB'(addr[OB-1:0]) + LB'({nfetch, 4'h0}) + LB'(DW - 1);
     ar_req_o  = en_i && rd_q == n_q && !infl_q && pc_q < insn_count_i;
-    ar_addr_o = {addr[63:OB], {OB{1'b0}}};
-    ar_len_o  = 8'(((yend + DWM) >> OB) - (addr >> OB) - 64'd1);
+    ar_addr_o = 64'({addr[AB-1:OB], {OB{1'b0}}});
+    lbeats    = (lbytes >> OB) - LB'(1);
+    ar_len_o  = 8'(lbeats);
   end
 
   // beat bi of the burst lands in DW-byte chunk bi of the buffer
   for (genvar k = 0; k < BB / DW; k++) begin : g_chunk
     always_ff @(posedge clk_i) begin
-      if (r_valid_i && infl_q && bi_q == 16'(k)) buf_q[k*DW*8 +: DW*8] <= r_data_i;
+      if (r_valid_i && infl_q && bi_q == BIW'(k)) buf_q[k*DW*8 +: DW*8] <= r_data_i;
     end
   end
 
@@ -88,7 +101,7 @@ module bm_fetch #(
       end
       if (take_i) rd_q <= rd_q + 1'b1;
       if (r_valid_i && infl_q) begin
-        bi_q <= bi_q + 16'd1;
+        bi_q <= bi_q + BIW'(1);
         if (r_err_i) rerr_q <= 1'b1;
         if (r_last_i) begin
           infl_q <= 1'b0;

@@ -6,8 +6,8 @@
 // after the group's last term entered gp) starts the dequantization
 // (bm_dequant, 2 more cycles) into the int32 accumulator acc_o.
 // Latency: term in -> gp 1 cycle; dq_i -> acc_o 2 cycles.
-// Widths: one lane's term is x << sh with |x| <= 128, sh <= 7 (16 bits
-// signed); gp is GPW bits and the activation sum ASW bits, the exact bounds
+// Widths: one lane's term is +-(x << sh) with |x| <= 128, sh <= 7 (16 bits
+// signed), their sum TSW bits; gp is GPW bits and the activation sum ASW bits, the exact bounds
 // of a group (docs/rtl.md), so neither ever wraps.
 module bm_pe #(
   parameter int unsigned L   = 4,
@@ -35,12 +35,15 @@ module bm_pe #(
   output logic [31:0]     acc_o,
   output logic            sat_o
 );
-  localparam int unsigned TSW = 17 + $clog2(L + 1);  // sum of L 16-bit terms
+  // |x| <= 128, so a lane's term +-(x << sh) lies in [-2^14, 2^14] and the
+  // sum of L of them in [-L*2^14, L*2^14]: TSW bits exactly.
+  localparam int unsigned TSW = $clog2(L * 16384 + 1) + 1;
   logic signed [GPW-1:0] gp_q, gp_d;
   logic signed [TSW-1:0] tsum;
   logic signed [ASW-1:0] as_q, as_d, xsum;
   logic [L*8-1:0]        x;
-  logic signed [TSW-1:0] xl, ml;
+  logic signed [15:0]    xl;    // x << sh, 16 bits
+  logic signed [TSW-1:0] ml;
 
   for (genvar l = 0; l < L; l++) begin : g_lane
     bm_sparse_mux #(.L(L), .LI(l)) u_mux (
@@ -48,7 +51,8 @@ module bm_pe #(
   end
 
   // term sum: lane l adds +-(x << sh) when its term is nonzero, written as
-  // an adder with inverted input and carry-in (no data-dependent branches)
+  // an adder with inverted input and carry-in (no data-dependent branches;
+  // yosys maps the carry-in to the adder's, so a lane is one TSW-bit adder)
   always_comb begin
     tsum = '0;
     xsum = '0;
@@ -58,8 +62,8 @@ module bm_pe #(
     as_d = as_q;
     if (v_i) begin
       for (int l = 0; l < L; l++) begin
-        xl = TSW'($signed(x[l*8 +: 8])) & {TSW{nz_i[l]}};
-        ml = (xl <<< sh_i[l*3 +: 3]) ^ {TSW{neg_i[l]}};
+        xl = (16'($signed(x[l*8 +: 8])) & {16{nz_i[l]}}) <<< sh_i[l*3 +: 3];
+        ml = TSW'(xl) ^ {TSW{neg_i[l]}};
         tsum = tsum + ml + TSW'(neg_i[l]);
         xsum = xsum + ASW'($signed(x[l*8 +: 8]));
       end

@@ -73,10 +73,14 @@ module bm_top (
   localparam int unsigned CLB  = 1 << $clog2(4 * R > DW ? 4 * R : DW);
   localparam int unsigned NC   = bm_regs_pkg::N_COUNTERS;
   localparam int unsigned SATW = $clog2(R * C + 1);
-  // DMA address bits of the LOAD/STORE burst state (bm_load): 40 on 32-bit
-  // bus presets (iCE40-class boards; device memory must lie below 1 TiB),
-  // 64 otherwise. Registers, legality checks and m_axi_* stay 64-bit.
-  localparam int unsigned DMA_AW = DW <= 4 ? 40 : 64;
+  // device address bits (preset addr_bits): INSN/BASEn registers, fetch
+  // addresses, DMA legality and burst state; m_axi_* addresses stay 64-bit
+  localparam int unsigned AB   = bm_cfg_pkg::ADDR_BITS;
+  // LOAD scratchpad write addresses stay below the largest scratchpad
+  localparam int unsigned SPMAX = bm_cfg_pkg::WGT_BYTES > bm_cfg_pkg::ACT_BYTES ?
+                                  bm_cfg_pkg::WGT_BYTES : bm_cfg_pkg::ACT_BYTES;
+  localparam int unsigned SPMX2 = bm_cfg_pkg::META_BYTES > TABB ? bm_cfg_pkg::META_BYTES : TABB;
+  localparam int unsigned SPB  = $clog2((SPMAX > SPMX2 ? SPMAX : SPMX2) + 1);
 
   logic clk, rst_n;
   assign clk   = ap_clk;
@@ -86,12 +90,12 @@ module bm_top (
   logic        start, done, run_q;
   logic [7:0]  err_q;
   logic [31:0] errpc_q;
-  logic [63:0] insn_addr;
+  logic [AB-1:0] insn_addr;
   logic [31:0] insn_count;
-  logic [4*64-1:0] base;
+  logic [4*AB-1:0] base;
   logic [NC*32+31:0] cnt_flat;
 
-  bm_ctrl_regs #(.NC(NC)) u_regs (
+  bm_ctrl_regs #(.NC(NC), .AB(AB)) u_regs (
     .clk_i(clk), .rst_ni(rst_n),
     .awaddr_i(s_axi_control_awaddr), .awvalid_i(s_axi_control_awvalid),
     .awready_o(s_axi_control_awready), .wdata_i(s_axi_control_wdata),
@@ -144,7 +148,7 @@ module bm_top (
   logic [2:0]   q_full, q_push, q_empty;
   logic [7:0]   d_code;
 
-  bm_fetch #(.DW(DW), .FD(bm_cfg_pkg::FETCH_DEPTH)) u_fetch (
+  bm_fetch #(.DW(DW), .FD(bm_cfg_pkg::FETCH_DEPTH), .AB(AB)) u_fetch (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .en_i(en && !fin_q),
     .insn_addr_i(insn_addr), .insn_count_i(insn_count),
     .ar_req_o(f_req), .ar_addr_o(f_addr), .ar_len_o(f_len), .ar_gnt_i(f_gnt),
@@ -175,7 +179,7 @@ module bm_top (
   /* verilator lint_on UNUSEDSIGNAL */
   bm_dma_check #(.WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
                  .ACT_BYTES(bm_cfg_pkg::ACT_BYTES), .TAB_BYTES(TABB),
-                 .ACC_BYTES(bm_cfg_pkg::ACC_BYTES)) u_chk (
+                 .ACC_BYTES(bm_cfg_pkg::ACC_BYTES), .AB(AB)) u_chk (
     .insn_i(f_insn), .base_i(base), .code_o(f_chk));
   for (genvar k = 0; k < 2; k++) begin : g_chk
     bm_fifo #(.W(8), .DEPTH(bm_cfg_pkg::QUEUE_DEPTH)) u_fifo (
@@ -255,7 +259,7 @@ module bm_top (
   logic [SATW-1:0] c_nsat;
   logic        s_wbeat;
 
-  bm_load #(.DW(DW), .AW(DMA_AW)) u_load (
+  bm_load #(.DW(DW), .AB(AB), .SPB(SPB)) u_load (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
     .start_i(u_start[0] && !u_nop[0]), .insn_i(q_head[0*160 +: 128]), .chk_i(q_chk[7:0]), .base_i(base),
     .busy_o(l_busy), .last_o(l_last), .err_o(u_err[0]), .err_code_o(u_code[0*8 +: 8]),
@@ -265,65 +269,77 @@ module bm_top (
     .sp_data_o(l_wdata), .sp_mask_o(l_wmask));
 
   // scratchpads
+  // Scratchpad address ports are as wide as the scratchpad; each spad only
+  // produces the window bytes its readers use (RB) and only has the
+  // rotation stages its callers' address granularity needs (bm_spad).
+  localparam int unsigned WAW = $clog2(bm_cfg_pkg::WGT_BYTES);
+  localparam int unsigned MAW = $clog2(bm_cfg_pkg::META_BYTES);
+  localparam int unsigned AAW = $clog2(bm_cfg_pkg::ACT_BYTES);
+  localparam int unsigned CAW = $clog2(bm_cfg_pkg::ACC_BYTES);
+  localparam int unsigned ARG = (C * L) & ~(C * L - 1);  // ACT read step: 2^k dividing C*L
+  localparam int unsigned CRB = 4 * R > DW ? 4 * R : DW; // ACC bytes read: COMPUTE, STORE
   logic              w_re, m_re, a_re, cp_re, cp_we, st_re;
-  logic [31:0]       w_ra, m_ra, a_ra, cp_ra, cp_wa, st_ra;
-  logic [WLB*8-1:0]  w_rd;
-  logic [MLB*8-1:0]  m_rd;
-  // read windows are a power of two wide; consumers use their first bytes
+  logic [WAW-1:0]    w_ra;
+  logic [MAW-1:0]    m_ra;
+  logic [AAW-1:0]    a_ra;
+  logic [CAW-1:0]    cp_ra, cp_wa;
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [ALB*8-1:0]  a_rd;
-  logic [2*CLB*8-1:0] c_rd;
+  logic [31:0]       st_ra;  // STORE's ACC address: legal ones are below ACC_BYTES
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [CLB*8-1:0]  cp_wd;
-  logic [CLB-1:0]    cp_wm;
-  // decode table: written by LOAD, read by COMPUTE (term t at stage 0)
+  logic [WLB*8-1:0]  w_rd;
+  logic [2*R*8-1:0]  m_rd;
+  logic [2*C*L*8-1:0] a_rd;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [2*CRB*8-1:0] c_rd;  // COMPUTE uses the first 4*R bytes, STORE the first DW
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [R*32-1:0]   cp_wd;
+  logic [4*R-1:0]    cp_wm;
+  // decode table: written by LOAD, read by COMPUTE (term t at stage 1)
   localparam int unsigned TW  = $clog2(MT) > 0 ? $clog2(MT) : 1;
   localparam int unsigned GPW = $clog2(bm_isa_pkg::GROUP_MAX) + $clog2(MT) + 16;  // |gp| <= GROUP_MAX*128*MT*128
   localparam int unsigned ASW = $clog2(bm_isa_pkg::GROUP_MAX) + 8;                // |asum| <= GROUP_MAX*128
-  logic              t_re;
-  logic [TW-1:0]     t_t;
-  logic [4*(1<<TB)*5-1:0] t_sub;
+  logic [MT*4*(1<<TB)*5-1:0] t_tab;
 
-  bm_spad #(.LB(WLB), .BYTES(bm_cfg_pkg::WGT_BYTES), .AW(32), .NRD(1)) u_wgt (
-    .clk_i(clk), .we_i(l_we && l_sel == bm_isa_pkg::SP_WGT), .waddr_i(l_waddr),
-    .wdata_i((WLB*8)'(l_wdata)), .wmask_i(WLB'(l_wmask)), .re_i(w_re), .raddr_i(w_ra),
+  bm_spad #(.LB(WLB), .BYTES(bm_cfg_pkg::WGT_BYTES), .AW(WAW), .NRD(1), .WB(DW)) u_wgt (
+    .clk_i(clk), .we_i(l_we && l_sel == bm_isa_pkg::SP_WGT), .waddr_i(l_waddr[WAW-1:0]),
+    .wdata_i(l_wdata), .wmask_i(l_wmask), .re_i(w_re), .raddr_i(w_ra),
     .rdata_o(w_rd));
-  bm_spad #(.LB(MLB), .BYTES(bm_cfg_pkg::META_BYTES), .AW(32), .NRD(1)) u_meta (
-    .clk_i(clk), .we_i(l_we && l_sel == bm_isa_pkg::SP_META), .waddr_i(l_waddr),
-    .wdata_i((MLB*8)'(l_wdata)), .wmask_i(MLB'(l_wmask)), .re_i(m_re), .raddr_i(m_ra),
+  bm_spad #(.LB(MLB), .BYTES(bm_cfg_pkg::META_BYTES), .AW(MAW), .NRD(1), .WB(DW),
+            .RB(2 * R), .RG(2)) u_meta (
+    .clk_i(clk), .we_i(l_we && l_sel == bm_isa_pkg::SP_META), .waddr_i(l_waddr[MAW-1:0]),
+    .wdata_i(l_wdata), .wmask_i(l_wmask), .re_i(m_re), .raddr_i(m_ra),
     .rdata_o(m_rd));
-  bm_spad #(.LB(ALB), .BYTES(bm_cfg_pkg::ACT_BYTES), .AW(32), .NRD(1)) u_act (
-    .clk_i(clk), .we_i(l_we && l_sel == bm_isa_pkg::SP_ACT), .waddr_i(l_waddr),
-    .wdata_i((ALB*8)'(l_wdata)), .wmask_i(ALB'(l_wmask)), .re_i(a_re), .raddr_i(a_ra),
+  bm_spad #(.LB(ALB), .BYTES(bm_cfg_pkg::ACT_BYTES), .AW(AAW), .NRD(1), .WB(DW),
+            .RB(2 * C * L), .RG(ARG)) u_act (
+    .clk_i(clk), .we_i(l_we && l_sel == bm_isa_pkg::SP_ACT), .waddr_i(l_waddr[AAW-1:0]),
+    .wdata_i(l_wdata), .wmask_i(l_wmask), .re_i(a_re), .raddr_i(a_ra),
     .rdata_o(a_rd));
   // ACC is only accessed in aligned int32 words. With one word per line
   // (CLB = 4) a same-cycle read and write of one line is either the same word
   // (a race between COMPUTE and STORE, undefined by the ISA; COMPUTE never
   // reads and writes ACC in the same cycle) or the other bank's half of a
   // window, which the reader discards: old data is never needed.
-  bm_spad #(.LB(CLB), .BYTES(bm_cfg_pkg::ACC_BYTES), .AW(32), .NRD(2),
-            .RDW_OLD(CLB > 4)) u_acc (
+  bm_spad #(.LB(CLB), .BYTES(bm_cfg_pkg::ACC_BYTES), .AW(CAW), .NRD(2), .WB(4 * R), .WG(4),
+            .RB(CRB), .RG(4), .RDW_OLD(CLB > 4)) u_acc (
     .clk_i(clk), .we_i(cp_we), .waddr_i(cp_wa), .wdata_i(cp_wd), .wmask_i(cp_wm),
-    .re_i({st_re, cp_re}), .raddr_i({st_ra, cp_ra}), .rdata_o(c_rd));
-  bm_tab #(.TB(TB), .MT(MT), .TW(TW), .DW(DW)) u_tab (
+    .re_i({st_re, cp_re}), .raddr_i({st_ra[CAW-1:0], cp_ra}), .rdata_o(c_rd));
+  bm_tab #(.TB(TB), .MT(MT), .DW(DW)) u_tab (
     .clk_i(clk), .rst_ni(rst_n), .we_i(l_we && l_sel == bm_isa_pkg::SP_TAB),
-    .waddr_i(l_waddr), .wdata_i(l_wdata), .wmask_i(l_wmask), .re_i(t_re), .t_i(t_t),
-    .sub_o(t_sub));
+    .waddr_i(l_waddr), .wdata_i(l_wdata), .wmask_i(l_wmask), .tab_o(t_tab));
 
   bm_compute #(.R(R), .C(C), .L(L), .MAXB(MAXB), .MT(MT), .TB(TB),
                .WGT_BYTES(bm_cfg_pkg::WGT_BYTES), .META_BYTES(bm_cfg_pkg::META_BYTES),
                .ACT_BYTES(bm_cfg_pkg::ACT_BYTES), .ACC_BYTES(bm_cfg_pkg::ACC_BYTES),
-               .WLB(WLB), .MLB(MLB), .CLB(CLB), .TW(TW), .GPW(GPW), .ASW(ASW)) u_compute (
+               .WLB(WLB), .TW(TW), .GPW(GPW), .ASW(ASW)) u_compute (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr || stop), .start_i(u_start[1] && !u_nop[1]),
     .insn_i(q_head[1*160 +: 128]), .busy_o(c_busy), .last_o(c_last), .err_o(u_err[1]),
     .err_code_o(u_code[1*8 +: 8]), .step_o(c_step), .nsat_o(c_nsat),
     .wre_o(w_re), .wraddr_o(w_ra), .wrdata_i(w_rd), .mre_o(m_re), .mraddr_o(m_ra),
-    .mrdata_i(m_rd), .are_o(a_re), .araddr_o(a_ra), .ardata_i(a_rd[2*C*L*8-1:0]),
+    .mrdata_i(m_rd), .are_o(a_re), .araddr_o(a_ra), .ardata_i(a_rd),
     .cre_o(cp_re), .craddr_o(cp_ra), .crdata_i(c_rd[R*32-1:0]), .cwe_o(cp_we),
-    .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tre_o(t_re), .tt_o(t_t),
-    .tsub_i(t_sub));
+    .cwaddr_o(cp_wa), .cwdata_o(cp_wd), .cwmask_o(cp_wm), .tab_i(t_tab));
 
-  bm_store #(.DW(DW), .AW(DMA_AW)) u_store (
+  bm_store #(.DW(DW), .AB(AB), .ACC_WORDS(bm_cfg_pkg::ACC_BYTES / 4)) u_store (
     .clk_i(clk), .rst_ni(rst_n), .clr_i(clr), .abort_i(stop),
     .start_i(u_start[2] && !u_nop[2]), .insn_i(q_head[2*160 +: 128]), .chk_i(q_chk[15:8]), .base_i(base),
     .busy_o(s_busy), .last_o(s_last), .err_o(u_err[2]), .err_code_o(u_code[2*8 +: 8]),
@@ -331,7 +347,7 @@ module bm_top (
     .aw_ready_i(m_axi_gmem_awready), .w_valid_o(m_axi_gmem_wvalid), .w_data_o(m_axi_gmem_wdata),
     .w_strb_o(m_axi_gmem_wstrb), .w_last_o(m_axi_gmem_wlast), .w_ready_i(m_axi_gmem_wready),
     .b_valid_i(m_axi_gmem_bvalid), .b_err_i(m_axi_gmem_bresp != 2'b00),
-    .cre_o(st_re), .craddr_o(st_ra), .crdata_i(c_rd[CLB*8 +: DW*8]));
+    .cre_o(st_re), .craddr_o(st_ra), .crdata_i(c_rd[CRB*8 +: DW*8]));
 
   assign m_axi_gmem_awsize  = 3'($clog2(DW));
   assign m_axi_gmem_awburst = 2'b01;

@@ -16,6 +16,7 @@ package bm_cfg_pkg;
   localparam int unsigned AXI_BYTES = 16;
   localparam int unsigned FETCH_DEPTH = 16;
   localparam int unsigned QUEUE_DEPTH = 8;
+  localparam int unsigned ADDR_BITS = 64;
   localparam int unsigned CLOCK_MHZ = 250;
   localparam int unsigned MEM_LATENCY = 20;
   localparam int unsigned MEM_BPC = 16;

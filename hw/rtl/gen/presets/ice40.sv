@@ -2,7 +2,7 @@
 // Preset 'ice40': iCE40 UP5K (12 MHz, UART bridge): one PE of 4 lanes, codes up to 4 bits, 28 of 30 EBR in scratchpads.
 // Every preset defines the same package; the build compiles exactly one.
 package bm_cfg_pkg;
-  localparam logic [31:0] PRESET_HASH = 32'hF8AEF4A2;
+  localparam logic [31:0] PRESET_HASH = 32'h66B767C5;
   localparam int unsigned ROWS = 1;
   localparam int unsigned COLS = 1;
   localparam int unsigned LANES = 4;
@@ -16,6 +16,7 @@ package bm_cfg_pkg;
   localparam int unsigned AXI_BYTES = 4;
   localparam int unsigned FETCH_DEPTH = 2;
   localparam int unsigned QUEUE_DEPTH = 1;
+  localparam int unsigned ADDR_BITS = 32;
   localparam int unsigned CLOCK_MHZ = 12;
   localparam int unsigned MEM_LATENCY = 4;
   localparam int unsigned MEM_BPC = 4;

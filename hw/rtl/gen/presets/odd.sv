@@ -16,6 +16,7 @@ package bm_cfg_pkg;
   localparam int unsigned AXI_BYTES = 4;
   localparam int unsigned FETCH_DEPTH = 3;
   localparam int unsigned QUEUE_DEPTH = 3;
+  localparam int unsigned ADDR_BITS = 64;
   localparam int unsigned CLOCK_MHZ = 150;
   localparam int unsigned MEM_LATENCY = 13;
   localparam int unsigned MEM_BPC = 3;
