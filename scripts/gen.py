@@ -45,16 +45,18 @@ PRESETS = sorted((load(p) for p in glob.glob(os.path.join(ROOT, "spec/presets/*.
 ISA_HASH = fnv1a32(canon(ISA))
 HW_KEYS = ["rows", "cols", "lanes", "max_bits", "max_terms", "table_bits", "wgt_bytes",
            "meta_bytes", "act_bytes", "acc_bytes", "axi_bytes", "fetch_depth", "queue_depth",
-           "addr_bits"]
+           "addr_bits", "dma_rows", "stall_counters"]
+# keys added after the first presets, with the value the hardware had before
+LATER_KEYS = {"addr_bits": 64, "dma_rows": 4095, "stall_counters": 1}
 RUN_KEYS = ["clock_mhz", "mem_latency", "mem_bpc"]
 
 
 def preset_hash(p):
     # Only what changes the hardware enters the hash: clock and memory-model
-    # defaults do not make a program incompatible. addr_bits enters only below
-    # 64, so the presets that had 64-bit addresses before the key existed keep
-    # their hashes (and the programs compiled for them stay loadable).
-    return fnv1a32(canon({k: p[k] for k in HW_KEYS if k != "addr_bits" or p[k] != 64}))
+    # defaults do not make a program incompatible. Keys added later enter only
+    # when they differ from the value every preset had before they existed, so
+    # those presets keep their hashes (and their compiled programs stay loadable).
+    return fnv1a32(canon({k: p[k] for k in HW_KEYS if p[k] != LATER_KEYS.get(k)}))
 
 
 def check_presets():
@@ -70,6 +72,11 @@ def check_presets():
         # device address bits: at least 32 (4 KiB pages, the 32-bit dram_off
         # and every board so far), at most the 64 of the registers and m_axi
         assert 32 <= p["addr_bits"] <= 64, p["name"]
+        # most rows a LOAD/STORE may move (the rows field is 12 bits): 1 makes
+        # the DMA one-dimensional (no row loop, strides or products)
+        assert 1 <= p["dma_rows"] <= 4095, p["name"]
+        # 0: the eight per-unit busy/wait counters are not built and read 0
+        assert p["stall_counters"] in (0, 1), p["name"]
         assert p["act_bytes"] % (p["cols"] * p["lanes"]) == 0, p["name"]
 
 

@@ -457,9 +457,10 @@ def main():
         for kv in a.params.split(","):
             k, v = kv.split("=")
             p[k] = int(v)
-    # addr_bits came after the other keys: a caller that does not name it
-    # means the 64-bit device addresses every preset had before
-    p.setdefault("addr_bits", 64)
+    # keys added after the first presets: a caller that does not name one
+    # means the value every preset had before it existed (64-bit addresses...)
+    for k, v in gen.LATER_KEYS.items():
+        p.setdefault(k, v)
     missing = [k for k in gen.HW_KEYS + gen.RUN_KEYS if k not in p]
     if missing:
         sys.exit("sweep_synth: missing parameters " + " ".join(missing))

@@ -3,11 +3,11 @@
 #include "bm_presets.h"
 
 const bm_preset bm_presets[BM_N_PRESETS] = {
-    {"default", "prefill-oriented 8x8 array of 4-lane PEs (Alveo-class)", 8, 8, 4, 8, 4, 4, 65536, 8192, 131072, 16384, 16, 16, 8, 64, 250, 20, 16, 0xE3E3F640u},
-    {"decode", "batch-1 decode (M = 1): one column, 16 rows of 8-lane PEs, 256-bit bus", 16, 1, 8, 8, 4, 4, 131072, 16384, 16384, 4096, 32, 16, 8, 64, 250, 20, 32, 0x430FACF0u},
-    {"ice40", "iCE40 UP5K (12 MHz, UART bridge): one PE of 4 lanes, 28 of 30 EBR in scratchpads", 1, 1, 4, 8, 4, 4, 4096, 2048, 4096, 2048, 4, 2, 2, 32, 12, 4, 4, 0x30C914DEu},
-    {"minimal", "smallest legal array: one PE of 4 lanes", 1, 1, 4, 8, 4, 4, 8192, 2048, 8192, 1024, 8, 4, 2, 64, 100, 7, 8, 0xA94F8ACAu},
-    {"odd", "odd shape to catch generator bugs: 3x5 PEs of 6 lanes, 32-bit bus", 3, 5, 6, 8, 4, 4, 24576, 3072, 30720, 6000, 4, 3, 3, 64, 150, 13, 3, 0xAC683249u},
+    {"default", "prefill-oriented 8x8 array of 4-lane PEs (Alveo-class)", 8, 8, 4, 8, 4, 4, 65536, 8192, 131072, 16384, 16, 16, 8, 64, 4095, 1, 250, 20, 16, 0xE3E3F640u},
+    {"decode", "batch-1 decode (M = 1): one column, 16 rows of 8-lane PEs, 256-bit bus", 16, 1, 8, 8, 4, 4, 131072, 16384, 16384, 4096, 32, 16, 8, 64, 4095, 1, 250, 20, 32, 0x430FACF0u},
+    {"ice40", "iCE40 UP5K (12 MHz, UART bridge): one PE of 4 lanes, codes up to 4 bits, 28 of 30 EBR in scratchpads", 1, 1, 4, 4, 2, 4, 4096, 2048, 4096, 2048, 4, 2, 1, 32, 4095, 1, 12, 4, 4, 0x66B767C5u},
+    {"minimal", "smallest legal array: one PE of 4 lanes", 1, 1, 4, 8, 4, 4, 8192, 2048, 8192, 1024, 8, 4, 2, 64, 4095, 1, 100, 7, 8, 0xA94F8ACAu},
+    {"odd", "odd shape to catch generator bugs: 3x5 PEs of 6 lanes, 32-bit bus", 3, 5, 6, 8, 4, 4, 24576, 3072, 30720, 6000, 4, 3, 3, 64, 4095, 1, 150, 13, 3, 0xAC683249u},
 };
 
 const bm_preset *bm_preset_find(const char *name)

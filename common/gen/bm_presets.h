@@ -21,6 +21,8 @@ typedef struct bm_preset {
     uint32_t fetch_depth;
     uint32_t queue_depth;
     uint32_t addr_bits;
+    uint32_t dma_rows;
+    uint32_t stall_counters;
     uint32_t clock_mhz;
     uint32_t mem_latency;
     uint32_t mem_bpc;

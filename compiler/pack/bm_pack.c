@@ -225,9 +225,10 @@ int bm_layer_pack(const bm_preset *p, const bm_qweight *q, const bm_layer_hw *hw
                                 uint32_t i = kept[l & 1];
                                 slot = (codes[k0 + i] & cmask) | (i << hw->code_bits);
                             } else {
-                                /* padding: a code whose value equals the zero offset */
+                                /* padding: a code whose value equals the zero offset; a run
+                                 * past the last group has scale 0, so any code will do. */
                                 uint32_t gi = k0 / hw->group;
-                                int z = hw->zp ? q->zero[(size_t)n * q->ngroups + gi] : 0;
+                                int z = hw->zp && gi < (uint32_t)q->ngroups ? q->zero[(size_t)n * q->ngroups + gi] : 0;
                                 unsigned zc = hw->zp ? (unsigned)(z + (1 << (hw->code_bits - 1))) & cmask : 0;
                                 slot = zc | ((l & 1) << hw->code_bits);
                             }

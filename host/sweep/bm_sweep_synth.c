@@ -61,10 +61,10 @@ int bm_sweep_synth(const bm_sweep_spec *s, const bm_preset *p, const char *root,
     snprintf(cmd, sizeof cmd,
              "python3 %s --cache %s --timeout %d --mode %s --params rows=%u,cols=%u,lanes=%u,max_bits=%u,"
              "max_terms=%u,table_bits=%u,wgt_bytes=%u,meta_bytes=%u,act_bytes=%u,acc_bytes=%u,axi_bytes=%u,"
-             "fetch_depth=%u,queue_depth=%u,addr_bits=%u,clock_mhz=%u,mem_latency=%u,mem_bpc=%u",
+             "fetch_depth=%u,queue_depth=%u,addr_bits=%u,dma_rows=%u,stall_counters=%u,clock_mhz=%u,mem_latency=%u,mem_bpc=%u",
              qs, qc, s->synth_timeout, s->synth == BM_SWEEP_SYNTH_XCUP ? "xcup" : "auto", p->rows, p->cols,
              p->lanes, p->max_bits, p->max_terms, p->table_bits, p->wgt_bytes, p->meta_bytes, p->act_bytes,
-             p->acc_bytes, p->axi_bytes, p->fetch_depth, p->queue_depth, p->addr_bits, p->clock_mhz, p->mem_latency, p->mem_bpc);
+             p->acc_bytes, p->axi_bytes, p->fetch_depth, p->queue_depth, p->addr_bits, p->dma_rows, p->stall_counters, p->clock_mhz, p->mem_latency, p->mem_bpc);
     fflush(NULL);
     FILE *f = popen(cmd, "r");
     if (!f) return bm_fail(err, BM_E_IO, "synthesis: cannot run %s", script);

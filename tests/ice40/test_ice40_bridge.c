@@ -269,6 +269,28 @@ static void put_args(bm_proto *p, const bm_run_args *a, bm_err *e, int *ok)
     }
 }
 
+/* The board preset runs codes of up to max_bits (4): the compiler refuses an
+ * 8-bit layer with a message naming the limit, before anything reaches the
+ * board. */
+static void refuse_wide(const bm_preset *pre)
+{
+    bm_err e = {0};
+    float W[16];
+    for (int i = 0; i < 16; i++)
+        W[i] = (float)(i - 8) / 8.f;
+    bm_qconf qc = {BM_DT_INT, 8, 0, 8, 0, 0};
+    bm_qweight q;
+    bm_layer_hw hw;
+    int rc = bm_quantize_rtn(W, 2, 8, &qc, NULL, "w8", &q, &e);
+    CHECK(rc == BM_OK, "quantize INT8: %s", e.msg);
+    if (rc)
+        return;
+    rc = bm_layer_plan(pre, &q, "w8", 8, &hw, &e);
+    CHECK(rc != BM_OK && strstr(e.msg, "max_terms"), "INT8 on preset %s refused: rc %d \"%s\"", pre->name,
+          rc, e.msg);
+    bm_qweight_free(&q);
+}
+
 static void run_layer(bm_proto *p, const bm_preset *pre, bm_dtype dt, int bits, int group, int sparse, int N, int K,
                       int M)
 {
@@ -436,8 +458,9 @@ int main(void)
     test_mem(p); /* before anything else writes memory: its shadow starts all zero */
     test_faults(&tp, p);
     run_layer(p, pre, BM_DT_BITMOD, 4, 8, 0, 5, 24, 2);
-    run_layer(p, pre, BM_DT_INT, 8, 0, 0, 3, 12, 1);
+    run_layer(p, pre, BM_DT_INT, 4, 0, 0, 3, 12, 1);
     run_layer(p, pre, BM_DT_INT_ASYM, 3, 8, 1, 4, 16, 3);
+    refuse_wide(pre);
     const bm_proto_stats *st = bm_proto_get_stats(p);
     printf("  %llu frames, %llu retries, %llu simulated cycles (%.2f s of board time)\n",
            (unsigned long long)st->frames, (unsigned long long)st->retries,

@@ -35,6 +35,14 @@ static int run_case(const bm_preset *p, bm_dtype dt, int bits, int group, int sp
     CHECK(rc == BM_OK, "quantize: %s", err.msg);
     bm_layer_hw hw;
     rc = bm_layer_plan(p, &q, "t", 8, &hw, &err);
+    /* Codes wider than the table go to the Booth path, (bits+1)/2 terms: a
+     * preset with fewer terms (ice40) must refuse the layer, not truncate it. */
+    if (q.code_bits > (int)p->table_bits && (q.code_bits + 1) / 2 > (int)p->max_terms) {
+        CHECK(rc == BM_E_RANGE && strstr(err.msg, "max_terms"), "plan %s b=%d refused: rc %d %s", p->name, bits,
+              rc, err.msg);
+        bm_qweight_free(&q); free(W); free(keep);
+        return 0;
+    }
     CHECK(rc == BM_OK, "plan %s dt=%d b=%d g=%d sp=%d: %s", p->name, dt, bits, group, sparse, err.msg);
     if (rc) { bm_qweight_free(&q); free(W); free(keep); return 1; }
     uint8_t *blob = calloc(hw.blob_bytes, 1);

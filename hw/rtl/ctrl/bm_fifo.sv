@@ -2,8 +2,9 @@
 // queues). Push and pop in the same cycle are allowed; full_o and empty_o
 // come from the registered count, so a slot freed by a pop at cycle s can be
 // refilled at s + 1 (docs/timing.md). Latency 1 (pushed at d, visible d + 1).
-// DEPTH <= 2 is a shift queue (the head is always slot 0: no read
-// multiplexer, slot 0's input multiplexer sits in front of its flip-flops);
+// DEPTH 1 is one register; DEPTH 2 a shift queue (the head is always slot 0:
+// no read multiplexer, slot 0's input multiplexer sits in front of its
+// flip-flops);
 // deeper queues are a ring with read/write pointers. head_o is undefined
 // while empty_o.
 module bm_fifo #(
@@ -29,7 +30,13 @@ module bm_fifo #(
     else cnt_q <= cnt_q + (PW+1)'(push_i) - (PW+1)'(pop_i);
   end
 
-  if (DEPTH <= 2) begin : g_shift
+  if (DEPTH == 1) begin : g_one
+    // one slot: pushes happen only while the queue is empty (full_o is the
+    // registered count), so a push always lands in it
+    logic [W-1:0] s0_q;
+    always_ff @(posedge clk_i) if (push_i) s0_q <= data_i;
+    assign head_o = s0_q;
+  end else if (DEPTH == 2) begin : g_shift
     logic [W-1:0] s0_q, s1_q;
     logic         at0;   // the pushed entry becomes the head
     assign at0 = cnt_q == (PW+1)'(pop_i);

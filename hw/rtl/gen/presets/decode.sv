@@ -17,6 +17,8 @@ package bm_cfg_pkg;
   localparam int unsigned FETCH_DEPTH = 16;
   localparam int unsigned QUEUE_DEPTH = 8;
   localparam int unsigned ADDR_BITS = 64;
+  localparam int unsigned DMA_ROWS = 4095;
+  localparam int unsigned STALL_COUNTERS = 1;
   localparam int unsigned CLOCK_MHZ = 250;
   localparam int unsigned MEM_LATENCY = 20;
   localparam int unsigned MEM_BPC = 32;

@@ -17,6 +17,8 @@ package bm_cfg_pkg;
   localparam int unsigned FETCH_DEPTH = 3;
   localparam int unsigned QUEUE_DEPTH = 3;
   localparam int unsigned ADDR_BITS = 64;
+  localparam int unsigned DMA_ROWS = 4095;
+  localparam int unsigned STALL_COUNTERS = 1;
   localparam int unsigned CLOCK_MHZ = 150;
   localparam int unsigned MEM_LATENCY = 13;
   localparam int unsigned MEM_BPC = 3;
